@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from './db.ts';
+import { csvLine } from './db.ts';
+import { migrate, migrationFiles } from './migrate.ts';
+import { createTestDb, type TestDb, testEngine } from './testing.ts';
+
+describe(`database on ${testEngine}`, () => {
+  let t: TestDb;
+  let db: Db;
+  beforeAll(async () => {
+    t = await createTestDb();
+    db = t.db;
+  });
+  afterAll(() => t.destroy());
+
+  it('applies every migration once', async () => {
+    const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name');
+    expect(rows.map((r) => r.name)).toEqual(migrationFiles());
+    expect(await migrate(db)).toEqual([]);
+  });
+
+  it('copies CSV rows, including quotes, commas, newlines, nulls and arrays', async () => {
+    await db.exec('CREATE TABLE copy_probe (a text, b text, c text[])');
+    const data = csvLine(['x,"y"', null, ['p', 'q r']]) + csvLine(['多行\n文本', '', []]);
+    const copied = await db.copyFrom('COPY copy_probe (a, b, c) FROM STDIN WITH (FORMAT csv)', data);
+    expect(copied).toBe(2);
+    const rows = await db.query<{ a: string; b: string | null; c: string[] }>(
+      'SELECT * FROM copy_probe ORDER BY a',
+    );
+    expect(rows).toEqual([
+      { a: 'x,"y"', b: null, c: ['p', 'q r'] },
+      { a: '多行\n文本', b: '', c: [] },
+    ]);
+  });
+
+  it('rolls a failed transaction back whole, including COPY', async () => {
+    await db.exec('CREATE TABLE tx_probe (id int PRIMARY KEY)');
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.copyFrom('COPY tx_probe (id) FROM STDIN WITH (FORMAT csv)', '1\n2\n');
+        await tx.query('INSERT INTO tx_probe VALUES (1)');
+      }),
+    ).rejects.toThrow();
+    expect(await db.query('SELECT * FROM tx_probe')).toEqual([]);
+  });
+});

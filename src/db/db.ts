@@ -1,0 +1,147 @@
+// One database interface over two engines: PGlite (embedded, in-process) and a PostgreSQL server.
+// Domain code only ever sees `Db`, so the same SQL runs on both.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFromStream } from 'pg-copy-streams';
+import { migrate } from './migrate.ts';
+
+export type Row = Record<string, unknown>;
+
+export interface Db {
+  readonly kind: 'pglite' | 'postgres';
+  /** One statement with $1… parameters. */
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations, DDL). */
+  exec(sql: string): Promise<void>;
+  /**
+   * Bulk load with COPY. `copySql` reads `COPY table (cols) FROM STDIN WITH (FORMAT csv)`;
+   * `data` is the CSV payload. Returns the number of rows copied.
+   */
+  copyFrom(copySql: string, data: string | Uint8Array): Promise<number>;
+  /** Runs `fn` in a transaction; nested calls join the outer transaction. */
+  transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** PostgreSQL connection string; wins over dataDir. */
+  databaseUrl?: string | undefined;
+  /** PGlite data folder; `memory://` for a throwaway database. */
+  dataDir?: string | undefined;
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+}
+
+export async function openDb(options: OpenOptions = {}): Promise<Db> {
+  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  if (options.migrate !== false) await migrate(db);
+  return db;
+}
+
+/** Where the embedded database lives inside a citybrain data folder. */
+export function pgliteDir(dataDir: string): string {
+  return resolve(dataDir, 'pglite');
+}
+
+async function openPglite(dataDir = 'memory://'): Promise<Db> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  return pgliteDb(pglite, pglite, async () => pglite.close());
+}
+
+function toBlobSql(copySql: string): string {
+  if (!/FROM\s+STDIN/i.test(copySql)) throw new Error('copyFrom expects COPY … FROM STDIN');
+  return copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
+}
+
+function pgliteDb(root: PGlite, conn: PGlite | Transaction, close: () => Promise<void>): Db {
+  const db: Db = {
+    kind: 'pglite',
+    async query<T extends Row>(sql: string, params: unknown[] = []) {
+      const result = await conn.query<T>(sql, params);
+      return result.rows;
+    },
+    async exec(sql) {
+      await conn.exec(sql);
+    },
+    async copyFrom(copySql, data) {
+      const blob = new Blob([data as BlobPart]);
+      const result = await conn.query(toBlobSql(copySql), [], { blob });
+      return result.affectedRows ?? 0;
+    },
+    async transaction(fn) {
+      if (conn !== root) return fn(db);
+      return root.transaction((tx) => fn(pgliteDb(root, tx, close)));
+    },
+    close,
+  };
+  return db;
+}
+
+function openPostgres(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Idle clients can error when the server restarts; the next query reconnects.
+  pool.on('error', () => {});
+  return postgresDb(pool, pool, async () => pool.end());
+}
+
+function postgresDb(pool: pg.Pool, conn: pg.Pool | pg.PoolClient, close: () => Promise<void>): Db {
+  const inTransaction = conn !== pool;
+  const db: Db = {
+    kind: 'postgres',
+    async query<T extends Row>(sql: string, params: unknown[] = []) {
+      const result = await conn.query(sql, params);
+      return result.rows as T[];
+    },
+    async exec(sql) {
+      await conn.query(sql);
+    },
+    async copyFrom(copySql, data) {
+      const client = inTransaction ? (conn as pg.PoolClient) : await pool.connect();
+      try {
+        const stream = client.query(copyFromStream(copySql));
+        await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), stream);
+        return Number(stream.rowCount ?? 0);
+      } finally {
+        if (!inTransaction) (client as pg.PoolClient).release();
+      }
+    },
+    async transaction(fn) {
+      if (inTransaction) return fn(db);
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(postgresDb(pool, client, close));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close,
+  };
+  return db;
+}
+
+/** Quotes one value for a CSV line that COPY … (FORMAT csv) reads; null becomes an unquoted empty field. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value) ? pgArrayLiteral(value) : String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+export function csvLine(values: unknown[]): string {
+  return `${values.map(csvField).join(',')}\n`;
+}
+
+/** `{a,"b c"}`: a text[] literal for COPY. */
+function pgArrayLiteral(items: unknown[]): string {
+  return `{${items.map((item) => `"${String(item).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+}
