@@ -14,7 +14,7 @@ export type Row = Record<string, unknown>;
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
   /** One statement with $1… parameters. */
-  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /**
@@ -61,7 +61,7 @@ function toBlobSql(copySql: string): string {
 function pgliteDb(root: PGlite, conn: PGlite | Transaction, close: () => Promise<void>): Db {
   const db: Db = {
     kind: 'pglite',
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
+    async query<T>(sql: string, params: unknown[] = []) {
       const result = await conn.query<T>(sql, params);
       return result.rows;
     },
@@ -93,7 +93,7 @@ function postgresDb(pool: pg.Pool, conn: pg.Pool | pg.PoolClient, close: () => P
   const inTransaction = conn !== pool;
   const db: Db = {
     kind: 'postgres',
-    async query<T extends Row>(sql: string, params: unknown[] = []) {
+    async query<T>(sql: string, params: unknown[] = []) {
       const result = await conn.query(sql, params);
       return result.rows as T[];
     },
