@@ -72,7 +72,8 @@ export async function buildApp({ db, logger = false }: AppOptions): Promise<App>
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
   app.decorateRequest('ctx');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
     if (!request.url.startsWith('/api/') || request.routeOptions.config.public) {
       request.ctx = { db, actor: ANONYMOUS, requestId: request.id };
       return;

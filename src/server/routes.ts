@@ -1,4 +1,7 @@
 // Every domain registers its own routes here; the layout of this list mirrors src/.
+import { registerAccessRoutes } from '../foundation/access/routes.ts';
 import type { App } from './app.ts';
 
-export async function registerRoutes(_app: App): Promise<void> {}
+export async function registerRoutes(app: App): Promise<void> {
+  await registerAccessRoutes(app);
+}

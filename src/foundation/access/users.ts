@@ -1,6 +1,6 @@
 // Users and their API tokens. Every change is audited in the same transaction.
 import { z } from 'zod';
-import { conflict, invalidInput, notFound } from '../../lib/errors.ts';
+import { conflict, forbidden, invalidInput, notFound } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from './context.ts';
 import { ROLES, SCOPE_KINDS } from './roles.ts';
 import { hashToken, newTokenSecret } from './tokens.ts';
@@ -85,10 +85,36 @@ export async function getUser(ctx: Ctx, username: string): Promise<User> {
   return toUser(row);
 }
 
+/** Users whose scope lies within the reader's (a district-wide reader sees everyone). */
 export async function listUsers(ctx: Ctx): Promise<User[]> {
   requirePermission(ctx, 'users:read');
-  return (await ctx.db.query<UserRow>('SELECT * FROM users ORDER BY username')).map(toUser);
+  const { scope } = ctx.actor;
+  if (scope.kind === 'agency') throw forbidden('agency-scoped users cannot list users');
+  const rows = await ctx.db.query<UserRow>(
+    `SELECT u.* FROM users u
+      WHERE $1 = '*' OR EXISTS (SELECT 1 FROM areas a WHERE a.id = u.scope_id AND $1 = ANY (a.path))
+      ORDER BY u.username`,
+    [scope.id],
+  );
+  return rows.map(toUser);
 }
+
+/** One user, if the reader's scope covers the user's scope. */
+export async function readUser(ctx: Ctx, username: string): Promise<User> {
+  requirePermission(ctx, 'users:read');
+  const user = await getUser(ctx, username);
+  const { scope } = ctx.actor;
+  if (scope.id === '*' || ctx.actor.username === username) return user;
+  const [area] = await ctx.db.query<{ path: string[] }>('SELECT path FROM areas WHERE id = $1', [
+    user.scope.id,
+  ]);
+  if (scope.kind === 'agency' || !area?.path.includes(scope.id))
+    throw forbidden(`user ${username} is outside your scope`);
+  return user;
+}
+
+/** Personal fields of a user record, for masking. */
+export const USER_PERSONAL_FIELDS = { displayName: 'name', phone: 'phone' } as const;
 
 export interface CreatedToken {
   id: string;
