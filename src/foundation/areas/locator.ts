@@ -124,10 +124,7 @@ export function cachedLocator(db: Db, maxAgeMs = 1_000): () => Promise<AreaLocat
   let checkedAt = 0;
   let pending: Promise<AreaLocator> | undefined;
   const refresh = async (): Promise<AreaLocator> => {
-    const [row] = await db.query<{ version: string }>(
-      "SELECT version::text FROM data_versions WHERE name = 'areas'",
-    );
-    const version = row?.version ?? '0';
+    const version = await dataVersion(db, 'areas');
     checkedAt = Date.now();
     if (!current || current.version !== version) current = { locator: await loadLocator(db), version };
     return current.locator;

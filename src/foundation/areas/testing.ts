@@ -1,0 +1,81 @@
+// Small area fixtures for tests: rectangles near Futian and a 2×2 tiling of grids.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AreaFeature, AreaFeatureCollection } from './export.ts';
+import type { AreaGeometry, Polygon, Ring } from './geometry.ts';
+import type { AreaLevel } from './locator.ts';
+
+/** A counter-clockwise closed rectangle ring. */
+export function rectRing(x0: number, y0: number, x1: number, y1: number): Ring {
+  return [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ];
+}
+
+export function rect(x0: number, y0: number, x1: number, y1: number): Polygon {
+  return { type: 'Polygon', coordinates: [rectRing(x0, y0, x1, y1)] };
+}
+
+export function feature(
+  id: string,
+  name: string,
+  level: AreaLevel,
+  parentId: string | null,
+  geometry: AreaGeometry,
+): AreaFeature {
+  return { type: 'Feature', properties: { id, name, level, parent_id: parentId }, geometry };
+}
+
+export const collection = (features: AreaFeature[]): AreaFeatureCollection => ({
+  type: 'FeatureCollection',
+  features,
+});
+
+/** Corners of the fixture district: 0.04° square (≈4.1 × 4.4 km) at 114.00–114.04 E, 22.50–22.54 N. */
+export const X0 = 114.0;
+export const Y0 = 22.5;
+export const STEP = 0.02;
+
+export const IDS = {
+  district: '440304',
+  subdistrict: '440304010',
+  west: '440304010001',
+  east: '440304010002',
+  westSouth: '44030401000101',
+  westNorth: '44030401000102',
+  eastSouth: '44030401000201',
+  eastNorth: '44030401000202',
+} as const;
+
+/**
+ * District = subdistrict = the square; two communities (west and east halves); each with two grids
+ * (south and north): four grids tiling the square 2×2.
+ */
+export function tiling(): AreaFeatureCollection {
+  const [x1, x2, y1, y2] = [X0 + STEP, X0 + 2 * STEP, Y0 + STEP, Y0 + 2 * STEP];
+  return collection([
+    feature(IDS.district, '福田区', 'district', null, rect(X0, Y0, x2, y2)),
+    feature(IDS.subdistrict, '福保街道', 'subdistrict', IDS.district, rect(X0, Y0, x2, y2)),
+    feature(IDS.west, '明月社区', 'community', IDS.subdistrict, rect(X0, Y0, x1, y2)),
+    feature(IDS.east, '福保社区', 'community', IDS.subdistrict, rect(x1, Y0, x2, y2)),
+    feature(IDS.westSouth, '明月社区第01网格', 'grid', IDS.west, rect(X0, Y0, x1, y1)),
+    feature(IDS.westNorth, '明月社区第02网格', 'grid', IDS.west, rect(X0, y1, x1, y2)),
+    feature(IDS.eastSouth, '福保社区第01网格', 'grid', IDS.east, rect(x1, Y0, x2, y1)),
+    feature(IDS.eastNorth, '福保社区第02网格', 'grid', IDS.east, rect(x1, y1, x2, y2)),
+  ]);
+}
+
+/** Writes a fixture (an object as JSON, or raw text or bytes) to a fresh temporary folder. */
+export function writeFixture(name: string, content: AreaFeatureCollection | string | Uint8Array): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'citybrain-areas-')), name);
+  writeFileSync(
+    path,
+    typeof content === 'object' && !(content instanceof Uint8Array) ? JSON.stringify(content) : content,
+  );
+  return path;
+}
