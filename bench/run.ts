@@ -1,0 +1,97 @@
+// `npm run bench [-- --scale S] [--seed N] [--no-postgres]`: throughput tables for the foundation.
+// Generates the demo district once (cached under .bench/), then measures each engine on a fresh database.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
+import { table } from '../src/demo/messy/score.ts';
+import { benchAddressImport, type ImportResult } from './address-import.ts';
+import { type BenchDb, pgliteBenchDb, postgresBenchDb } from './engines.ts';
+import { benchLookups } from './lookups.ts';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '0.25' },
+    seed: { type: 'string', default: '1' },
+    'no-postgres': { type: 'boolean', default: false },
+  },
+});
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const mb = () => `${fmt(process.memoryUsage().rss / 2 ** 20)} MB`;
+
+console.log(`citybrain bench — demo scale ${scale}, seed ${seed}, node ${process.version}\n`);
+
+// 1. Point → grid lookups.
+const lookups = benchLookups();
+console.log(
+  table(
+    ['point → grid chain (one core)', 'grids', 'index build', 'lookups', 'lookups/s', 'in a grid', 'target'],
+    [
+      [
+        'Flatbush + point-in-polygon',
+        fmt(lookups.grids),
+        `${fmt(lookups.buildMs, 1)} ms`,
+        fmt(lookups.lookups),
+        fmt(lookups.perSecond),
+        `${fmt(100 * lookups.hitRate, 1)}%`,
+        '≥ 200,000/s',
+      ],
+    ],
+  ),
+);
+
+// 2. Address import on each engine.
+const demoDir = resolve('.bench', `demo-s${scale}-seed${seed}`);
+if (!existsSync(join(demoDir, DEMO_FILES.manifest))) {
+  console.error(`generating the demo district into ${demoDir}…`);
+  await generateDemo({ seed, scale, outDir: demoDir });
+}
+const files = { areas: join(demoDir, DEMO_FILES.areas), addresses: join(demoDir, DEMO_FILES.addresses) };
+
+const results: ImportResult[] = [];
+const engines: (() => Promise<BenchDb | null>)[] = [pgliteBenchDb];
+if (!values['no-postgres']) engines.push(postgresBenchDb);
+for (const open of engines) {
+  const bench = await open();
+  if (!bench) {
+    console.error('\n(no PostgreSQL server answered; its row is skipped)');
+    continue;
+  }
+  try {
+    console.error(`importing ${files.addresses} on ${bench.engine}…`);
+    results.push(await benchAddressImport(bench, files));
+  } finally {
+    await bench.destroy();
+  }
+}
+console.log();
+console.log(
+  table(
+    [
+      'address import',
+      'rows',
+      'import s',
+      'rows/s',
+      'plain COPY rows/s',
+      'import ÷ COPY',
+      'read·copy·check·merge ms',
+      're-import s',
+    ],
+    results.map((r) => [
+      r.engine,
+      fmt(r.rows),
+      fmt(r.importSeconds, 1),
+      fmt(r.importPerSecond),
+      fmt(r.copyPerSecond),
+      `${fmt(r.copyPerSecond / r.importPerSecond, 1)}× slower`,
+      [r.timingsMs.read, r.timingsMs.copy, r.timingsMs.check, r.timingsMs.merge]
+        .map((ms) => fmt(ms))
+        .join('·'),
+      fmt(r.reimportSeconds, 1),
+    ]),
+  ),
+);
+console.log(`\npeak-ish memory (RSS now): ${mb()}`);
