@@ -16,17 +16,28 @@ export async function createTestDb(): Promise<TestDb> {
     const db = await openDb({ dataDir: 'memory://' });
     return { db, destroy: () => db.close() };
   }
-  const name = `citybrain_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const db = await openDb({ databaseUrl: url.toString() });
+  const server = await createServerTestDatabase(serverUrl);
+  const db = await openDb({ databaseUrl: server.url });
   return {
     db,
     async destroy() {
       await db.close();
-      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await server.drop();
     },
+  };
+}
+
+/** A fresh, empty database on the server behind `serverUrl`, for tests that spawn processes. */
+export async function createServerTestDatabase(
+  serverUrl: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `citybrain_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
