@@ -1,5 +1,6 @@
 // Every domain registers its own routes here; the layout of this list mirrors src/.
 import { registerAccessRoutes } from '../foundation/access/routes.ts';
+import { registerAddressRoutes } from '../foundation/address/routes.ts';
 import { registerAreaRoutes } from '../foundation/areas/routes.ts';
 import { registerImportRoutes } from '../foundation/imports/routes.ts';
 import type { App } from './app.ts';
@@ -8,4 +9,5 @@ export async function registerRoutes(app: App): Promise<void> {
   await registerAccessRoutes(app);
   await registerAreaRoutes(app);
   await registerImportRoutes(app);
+  registerAddressRoutes(app);
 }

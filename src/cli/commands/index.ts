@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAddress } from './address.ts';
 import { registerAreas } from './areas.ts';
 import { registerDemo } from './demo.ts';
 import { registerImports } from './imports.ts';
@@ -8,6 +9,7 @@ import { registerUsers } from './users.ts';
 export function registerCommands(program: Command): void {
   registerServe(program);
   registerAreas(program);
+  registerAddress(program);
   registerImports(program);
   registerUsers(program);
   registerDemo(program);
