@@ -7,7 +7,8 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { FUTIAN, type MessyRecord } from '../src/demo/messy/generate.ts';
-import { type Rate, table } from '../src/demo/messy/score.ts';
+import type { Rate } from '../src/demo/messy/score.ts';
+import { table } from '../src/lib/table.ts';
 
 interface AddressParseResult {
   province: string;

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
-import { table } from '../src/demo/messy/score.ts';
+import { table } from '../src/lib/table.ts';
 import { benchAddressImport, type ImportResult } from './address-import.ts';
 import { type BenchDb, pgliteBenchDb, postgresBenchDb } from './engines.ts';
 import { benchLookups } from './lookups.ts';

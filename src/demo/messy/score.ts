@@ -1,5 +1,7 @@
 // Scores address-match results against the messy set's ground truth (issue 3's targets). Pure: the
 // caller runs the matcher and passes its answers in input order.
+
+import { table } from '../../lib/table.ts';
 import type { MessyExpect, MessyRecord } from './generate.ts';
 
 /** One answer per input, as in DESIGN.md §4 (`citybrain address match --jsonl`), area chain by name. */
@@ -218,30 +220,4 @@ export function formatScoreTable(score: MessyScore): string {
     ]),
   );
   return `${headline}\n\n${variations}`;
-}
-
-/** Display width: CJK and full-width characters take two columns in a terminal. */
-function width(text: string): number {
-  let w = 0;
-  for (const ch of text)
-    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(
-      ch,
-    )
-      ? 2
-      : 1;
-  return w;
-}
-
-/** A plain-text table, first column left-aligned, the rest right-aligned. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => {
-        const pad = ' '.repeat(widths[i]! - width(c));
-        return i === 0 ? c + pad : pad + c;
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
