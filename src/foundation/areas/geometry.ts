@@ -57,6 +57,28 @@ export function pointInGeometry(x: number, y: number, geometry: AreaGeometry): b
   return polygonsOf(geometry).some((polygon) => pointInPolygon(x, y, polygon));
 }
 
+/** Ray casting over a flat [x0, y0, x1, y1, …] ring: the same rule as pointInRing, without allocations. */
+export function pointInFlatRing(x: number, y: number, ring: Float64Array): boolean {
+  let inside = false;
+  const n = ring.length;
+  for (let i = 0, j = n - 2; i < n; j = i, i += 2) {
+    const xi = ring[i]!;
+    const yi = ring[i + 1]!;
+    const xj = ring[j]!;
+    const yj = ring[j + 1]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+/** `rings`: the outer ring, then holes, each flat. */
+export function pointInFlatPolygon(x: number, y: number, rings: readonly Float64Array[]): boolean {
+  const outer = rings[0];
+  if (!outer || !pointInFlatRing(x, y, outer)) return false;
+  for (let h = 1; h < rings.length; h++) if (pointInFlatRing(x, y, rings[h]!)) return false;
+  return true;
+}
+
 const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
 

@@ -4,7 +4,7 @@
 import Flatbush from 'flatbush';
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
-import { type AreaGeometry, bboxOf, pointInGeometry } from './geometry.ts';
+import { type AreaGeometry, bboxOf, pointInFlatPolygon, polygonsOf } from './geometry.ts';
 
 export type AreaLevel = 'district' | 'subdistrict' | 'community' | 'grid';
 export const AREA_LEVELS: readonly AreaLevel[] = ['district', 'subdistrict', 'community', 'grid'];
@@ -31,7 +31,11 @@ export interface LocatorArea extends AreaRef {
 export class AreaLocator {
   private readonly byId = new Map<string, LocatorArea>();
   private readonly leaves: LocatorArea[];
+  /** Per leaf, per polygon: outer ring then holes, as flat [x0, y0, x1, y1, …] arrays (cache-friendly). */
+  private readonly leafRings: Float64Array[][][];
   private readonly index: Flatbush | null;
+  /** Chains are computed once per area and shared, so they are frozen. */
+  private readonly chains = new Map<string, Readonly<AreaChain>>();
 
   constructor(areas: readonly LocatorArea[]) {
     const parents = new Set<string>();
@@ -40,6 +44,9 @@ export class AreaLocator {
       if (area.parentId) parents.add(area.parentId);
     }
     this.leaves = areas.filter((area) => !parents.has(area.id));
+    this.leafRings = this.leaves.map((leaf) =>
+      polygonsOf(leaf.geometry).map((polygon) => polygon.map((ring) => Float64Array.from(ring.flat()))),
+    );
     if (this.leaves.length === 0) {
       this.index = null;
       return;
@@ -60,27 +67,40 @@ export class AreaLocator {
   /** The deepest area containing the point (a grid where grids exist), or undefined outside all. */
   locateArea(lng: number, lat: number): LocatorArea | undefined {
     if (!this.index) return undefined;
-    for (const i of this.index.search(lng, lat, lng, lat)) {
-      const leaf = this.leaves[i]!;
-      if (pointInGeometry(lng, lat, leaf.geometry)) return leaf;
-    }
-    return undefined;
+    let found = -1;
+    // The filter runs once per bounding-box candidate; deciding there avoids building a result list.
+    this.index.search(lng, lat, lng, lat, (i) => {
+      if (found >= 0) return false;
+      const polygons = this.leafRings[i]!;
+      for (let p = 0; p < polygons.length; p++) {
+        if (pointInFlatPolygon(lng, lat, polygons[p]!)) {
+          found = i;
+          break;
+        }
+      }
+      return false;
+    });
+    return found < 0 ? undefined : this.leaves[found];
   }
 
-  locate(lng: number, lat: number): AreaChain | undefined {
+  locate(lng: number, lat: number): Readonly<AreaChain> | undefined {
     const area = this.locateArea(lng, lat);
     return area ? this.chainOf(area.id) : undefined;
   }
 
   /** The chain of an area: itself and its ancestors, keyed by level. */
-  chainOf(id: string): AreaChain | undefined {
+  chainOf(id: string): Readonly<AreaChain> | undefined {
+    const cached = this.chains.get(id);
+    if (cached) return cached;
     let area = this.byId.get(id);
     if (!area) return undefined;
     const chain: AreaChain = {};
     for (let guard = 0; area && guard < 10; guard++) {
-      chain[area.level] = { id: area.id, name: area.name, level: area.level };
+      chain[area.level] = Object.freeze({ id: area.id, name: area.name, level: area.level });
       area = area.parentId ? this.byId.get(area.parentId) : undefined;
     }
+    Object.freeze(chain);
+    this.chains.set(id, chain);
     return chain;
   }
 
