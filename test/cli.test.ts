@@ -25,6 +25,9 @@ describe(`the citybrain command on ${testEngine}`, () => {
       const child = spawn(process.execPath, [BIN, ...args, '--data-dir', dataDir], { env });
       let stdout = '';
       let stderr = '';
+      // Decode as a stream, so a character split across chunks stays whole.
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
       child.stdout.on('data', (chunk) => {
         stdout += chunk;
       });

@@ -1,5 +1,6 @@
 // Every domain registers its own routes here; the layout of this list mirrors src/.
 import { registerAccessRoutes } from '../foundation/access/routes.ts';
+import { registerAddressMatchRoutes } from '../foundation/address/match/routes.ts';
 import { registerAddressRoutes } from '../foundation/address/routes.ts';
 import { registerAreaRoutes } from '../foundation/areas/routes.ts';
 import { registerImportRoutes } from '../foundation/imports/routes.ts';
@@ -10,4 +11,5 @@ export async function registerRoutes(app: App): Promise<void> {
   await registerAreaRoutes(app);
   await registerImportRoutes(app);
   registerAddressRoutes(app);
+  await registerAddressMatchRoutes(app);
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAddress } from './address.ts';
+import { registerAddressMatch } from './address-match.ts';
 import { registerAreas } from './areas.ts';
 import { registerDemo } from './demo.ts';
 import { registerImports } from './imports.ts';
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerImports(program);
   registerUsers(program);
   registerDemo(program);
+  registerAddressMatch(program);
 }
