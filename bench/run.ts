@@ -1,19 +1,22 @@
-// `npm run bench [-- --scale S] [--seed N] [--no-postgres]`: throughput tables for the foundation.
-// Generates the demo district once (cached under .bench/), then measures each engine on a fresh database.
+// `npm run bench [-- --scale S] [--seed N] [--no-postgres] [--messy N]`: the foundation's throughput and
+// the address matcher's accuracy and speed. Generates the demo district once (cached under .bench/), then
+// measures each engine on a fresh database; the matcher runs on the PGlite database the import filled.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
 import { table } from '../src/lib/table.ts';
 import { benchAddressImport, type ImportResult } from './address-import.ts';
+import { benchAddressMatch } from './address-match.ts';
 import { type BenchDb, pgliteBenchDb, postgresBenchDb } from './engines.ts';
 import { benchLookups } from './lookups.ts';
 
 const { values } = parseArgs({
   options: {
-    scale: { type: 'string', default: '0.25' },
+    scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     'no-postgres': { type: 'boolean', default: false },
+    messy: { type: 'string', default: '20000' },
   },
 });
 const scale = Number(values.scale);
@@ -52,6 +55,7 @@ if (!existsSync(join(demoDir, DEMO_FILES.manifest))) {
 const files = { areas: join(demoDir, DEMO_FILES.areas), addresses: join(demoDir, DEMO_FILES.addresses) };
 
 const results: ImportResult[] = [];
+let matching = '';
 const engines: (() => Promise<BenchDb | null>)[] = [pgliteBenchDb];
 if (!values['no-postgres']) engines.push(postgresBenchDb);
 for (const open of engines) {
@@ -63,6 +67,14 @@ for (const open of engines) {
   try {
     console.error(`importing ${files.addresses} on ${bench.engine}…`);
     results.push(await benchAddressImport(bench, files));
+    if (bench.engine === 'pglite') {
+      console.error('matching the messy-address set against the imported library…');
+      matching = await benchAddressMatch(bench.db, {
+        libraryCsv: files.addresses,
+        seed,
+        count: Number(values.messy),
+      });
+    }
   } finally {
     await bench.destroy();
   }
@@ -94,4 +106,5 @@ console.log(
     ]),
   ),
 );
-console.log(`\npeak-ish memory (RSS now): ${mb()}`);
+console.log(`\n${matching}`);
+console.log(`\nmemory (RSS at the end): ${mb()}`);
