@@ -4,29 +4,12 @@
 import { type Ctx, requirePermission } from '../access/context.ts';
 import { loadLocator } from '../areas/locator.ts';
 import { ADDRESS_COLUMNS, ADDRESS_LEVELS, csvRecord, joinAliases } from './format.ts';
+import type { AddressRecord } from './queries.ts';
 import { areaConditions } from './scope.ts';
 
 const EXPORT_BATCH_ROWS = 10_000;
 
-interface ExportRow {
-  district_id: string;
-  address_id: string;
-  level: string;
-  parent_id: string | null;
-  subdistrict_id: string | null;
-  community_id: string | null;
-  grid_id: string;
-  road: string | null;
-  road_no: string | null;
-  estate: string | null;
-  building: string | null;
-  entrance: string | null;
-  floor: string | null;
-  room: string | null;
-  aliases: string[];
-  lng: number | null;
-  lat: number | null;
-}
+type ExportRow = Omit<AddressRecord, 'updated_at'>;
 
 /**
  * CSV text in pieces (the header, then batches of rows): the addresses within `areaId` when given,
