@@ -3,10 +3,12 @@
 //   truth/address-errors.csv  every planted bad address row: row, id, field, reason
 //   truth/address-grids.csv   the true grid of every address row delivered without grid_id
 //   truth/manifest.json       seed, scale, counts
+//   feeds/, truth/feeds/      department feeds and their truth (feeds/SOURCES.md)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { roomsOf } from './addresses.ts';
 import { openCsv } from './csv.ts';
+import { type FeedsManifest, generateFeeds } from './feeds/generate.ts';
 import { buildDemoDistrict, type DemoDistrict, type DemoModelOptions } from './model.ts';
 import { writeAddresses } from './write-addresses.ts';
 import { writeAreas } from './write-areas.ts';
@@ -28,6 +30,7 @@ export interface DemoManifest {
     addressRowsWithoutGridId: number;
     plantedAddressErrors: number;
   };
+  feeds: FeedsManifest;
 }
 
 export const DEMO_FILES = {
@@ -46,6 +49,7 @@ export async function generateDemo({ seed, scale, outDir }: DemoOptions): Promis
   const stats = await writeAddresses(district, join(outDir, DEMO_FILES.addresses));
   await writeAddressErrors(district, stats.errorRows, join(outDir, DEMO_FILES.addressErrors));
   await writeAddressGrids(district, join(outDir, DEMO_FILES.addressGrids));
+  const feeds = await generateFeeds({ seed, scale, outDir, district });
   const manifest: DemoManifest = {
     seed,
     scale,
@@ -68,6 +72,7 @@ export async function generateDemo({ seed, scale, outDir }: DemoOptions): Promis
       addressRowsWithoutGridId: stats.rowsWithoutGridId,
       plantedAddressErrors: district.addressFile.errors.length,
     },
+    feeds,
   };
   await writeFile(join(outDir, DEMO_FILES.manifest), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
