@@ -8,7 +8,8 @@ import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
 import { table } from '../src/lib/table.ts';
 import { benchAddressImport, type ImportResult } from './address-import.ts';
 import { benchAddressMatch } from './address-match.ts';
-import { type BenchDb, pgliteBenchDb, postgresBenchDb } from './engines.ts';
+import { type BenchDb, POSTGRES_URL, pgliteBenchDb, postgresBenchDb } from './engines.ts';
+import { benchAreasFile, benchClassifier, benchOpen311 } from './governance.ts';
 import { benchLookups } from './lookups.ts';
 
 const { values } = parseArgs({
@@ -16,6 +17,9 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     'no-postgres': { type: 'boolean', default: false },
+    'no-governance': { type: 'boolean', default: false },
+    'load-seconds': { type: 'string', default: '20' },
+    'load-rate': { type: 'string', default: '500' },
     messy: { type: 'string', default: '20000' },
   },
 });
@@ -108,3 +112,111 @@ console.log(
 );
 console.log(`\n${matching}`);
 console.log(`\nmemory (RSS at the end): ${mb()}`);
+
+// 3. Governance (`--no-governance` skips it): the classifier, then Open311 load and durability.
+if (!values['no-governance']) {
+  console.error('\ngenerating the year of service requests and training the classifier…');
+  const c = benchClassifier(seed, scale);
+  const m = c.metrics;
+  const pct = (x: number) => `${fmt(100 * x, 1)}%`;
+  console.log();
+  console.log(
+    table(
+      [
+        'classifier (held-out test split)',
+        'requests',
+        'generate s',
+        'train s',
+        'categories',
+        'accuracy',
+        'top 3',
+        'auto-applied',
+        'auto accuracy',
+      ],
+      [
+        [
+          'naive Bayes, words + bigrams',
+          fmt(c.requests),
+          fmt(c.generateSeconds, 1),
+          fmt(c.trainSeconds, 1),
+          fmt(m.classes),
+          pct(m.accuracy),
+          pct(m.top3Accuracy),
+          pct(m.autoShare),
+          pct(m.autoAccuracy),
+        ],
+      ],
+    ),
+  );
+  if (values['no-postgres'])
+    console.error('\n(--no-postgres: the Open311 load and durability rows are skipped)');
+  else {
+    console.error('\nOpen311 load on PostgreSQL (a `citybrain serve` process on loopback)…');
+    const seconds = Number(values['load-seconds']);
+    const rate = Number(values['load-rate']);
+    const { load, durability: d } = await benchOpen311({
+      serverUrl: POSTGRES_URL,
+      areasFile: benchAreasFile(demoDir),
+      seed,
+      scale,
+      seconds,
+      postsPerSecond: rate,
+    });
+    console.log();
+    console.log(
+      table(
+        [
+          'Open311 POST load',
+          'seconds',
+          'POSTs sent',
+          'ok',
+          'errors',
+          'ok/s',
+          'p50 ms',
+          'p99 ms',
+          'max ms',
+          'reads',
+          'read p99 ms',
+          'target',
+        ],
+        load.map((r) => [
+          r.phase,
+          fmt(r.seconds, 1),
+          fmt(r.posts),
+          fmt(r.postsOk),
+          fmt(r.postErrors),
+          fmt(r.postsPerSecond),
+          fmt(r.p50, 1),
+          fmt(r.p99, 1),
+          fmt(r.max, 1),
+          fmt(r.reads),
+          fmt(r.readP99, 1),
+          r.phase === 'sustained' ? `≥ ${fmt(rate)}/s, p99 ≤ 100 ms` : 'no acknowledged loss',
+        ]),
+      ),
+    );
+    console.log();
+    console.log(
+      table(
+        [
+          'durability (kill -9 under load)',
+          'acknowledged',
+          'missing after restart',
+          'open orders',
+          'timers fired',
+          'restart s',
+        ],
+        [
+          [
+            d.missing === 0 && d.timersFired === d.workOrders ? 'ok' : 'FAILED',
+            fmt(d.acknowledged),
+            fmt(d.missing),
+            fmt(d.workOrders),
+            fmt(d.timersFired),
+            fmt(d.restartSeconds, 1),
+          ],
+        ],
+      ),
+    );
+  }
+}

@@ -1,7 +1,7 @@
 // Version counters for data that processes cache in memory (the area index, address indexes).
 import type { Db } from './db.ts';
 
-export type VersionedData = 'areas' | 'addresses' | 'address_aliases';
+export type VersionedData = 'areas' | 'addresses' | 'address_aliases' | 'governance' | 'registry';
 
 /** Marks a data set changed; call inside the transaction that changes it. */
 export async function bumpDataVersion(db: Db, name: VersionedData): Promise<void> {

@@ -3,7 +3,12 @@ import { registerAccessRoutes } from '../foundation/access/routes.ts';
 import { registerAddressMatchRoutes } from '../foundation/address/match/routes.ts';
 import { registerAddressRoutes } from '../foundation/address/routes.ts';
 import { registerAreaRoutes } from '../foundation/areas/routes.ts';
+import { registerFusionRoutes } from '../foundation/fusion/routes.ts';
 import { registerImportRoutes } from '../foundation/imports/routes.ts';
+import { registerRegistryRoutes } from '../foundation/registry/routes.ts';
+import { registerClassifierRoutes } from '../governance/classifier/routes.ts';
+import { registerOpen311Routes } from '../governance/open311/routes.ts';
+import { registerGovernanceRoutes } from '../governance/routes.ts';
 import type { App } from './app.ts';
 
 export async function registerRoutes(app: App): Promise<void> {
@@ -12,4 +17,9 @@ export async function registerRoutes(app: App): Promise<void> {
   await registerImportRoutes(app);
   registerAddressRoutes(app);
   await registerAddressMatchRoutes(app);
+  await registerRegistryRoutes(app);
+  await registerFusionRoutes(app);
+  await registerGovernanceRoutes(app);
+  await registerOpen311Routes(app);
+  await registerClassifierRoutes(app);
 }

@@ -1,5 +1,7 @@
 // Starts the server and shuts it down cleanly on SIGINT/SIGTERM (closing the database last).
 import type { Db } from '../db/db.ts';
+import { startTriageClassifier } from '../governance/classifier/triage.ts';
+import { startSlaScheduler } from '../governance/sla/sla.ts';
 import { buildApp } from './app.ts';
 
 export interface ServeOptions {
@@ -12,7 +14,12 @@ export async function serve({ db, port, host = '127.0.0.1' }: ServeOptions): Pro
   const app = await buildApp({ db });
   const address = await app.listen({ port, host });
   console.error(`citybrain API on ${address}  (interactive docs: ${address}/docs)`);
+  // Service-level timers live in the database; the first tick flags what fell due while down.
+  const scheduler = startSlaScheduler(db);
+  const triage = startTriageClassifier(db);
   const stop = async () => {
+    await scheduler.stop();
+    await triage.stop();
     await app.close();
     await db.close();
     process.exit(0);

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openDb, pgliteDir } from '../../db/db.ts';
 import { DEMO_FILES, generateDemo } from '../../demo/generate.ts';
-import { MAX_SCALE } from '../../demo/model.ts';
+import { buildDemoDistrict, MAX_SCALE } from '../../demo/model.ts';
+import { HISTORY_FILES, writeHistory } from '../../demo/requests/write.ts';
 import { type Ctx, systemCtx } from '../../foundation/access/context.ts';
 import { createToken, createUser } from '../../foundation/access/users.ts';
 import { importAddresses } from '../../foundation/address/import.ts';
@@ -98,6 +99,18 @@ export function registerDemo(program: Command): void {
         for (const problem of rejected.slice(0, 10)) console.error(`    ${formatProblem(problem)}`);
         console.error(
           `  ${addresses.rejected} rows rejected; ${c.plantedAddressErrors} bad rows were planted (${DEMO_FILES.addressErrors})`,
+        );
+
+        const history = await step(
+          "writing a year of service requests (the old complaint system's export)",
+          () =>
+            writeHistory(buildDemoDistrict({ seed, scale }), {
+              requests: join(outDir, HISTORY_FILES.requests),
+              unclassified: join(outDir, HISTORY_FILES.unclassified),
+            }),
+        );
+        console.error(
+          `  ${history.requests.toLocaleString('en')} requests in ${HISTORY_FILES.requests}, ${history.unclassified} hotline calls without a category`,
         );
 
         const token = await step(`creating a token for ${DEMO_ADMIN}`, () => demoAdminToken(ctx));

@@ -20,6 +20,14 @@ export const PERMISSIONS = [
   'addresses:read',
   'addresses:write',
   'imports:read',
+  'feeds:write',
+  'registry:read',
+  'requests:read',
+  'requests:submit',
+  'requests:write',
+  'workorders:act',
+  'workorders:dispatch',
+  'catalogue:write',
   'users:read',
   'users:manage',
   'personal:unmask',
@@ -31,11 +39,37 @@ const READ_REFERENCE: Permission[] = ['areas:read', 'addresses:read'];
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  analyst: new Set([...READ_REFERENCE, 'imports:read']),
-  operator: new Set([...READ_REFERENCE, 'addresses:write', 'imports:read', 'users:read', 'personal:unmask']),
-  agency_handler: new Set([...READ_REFERENCE, 'personal:unmask']),
-  grid_worker: new Set([...READ_REFERENCE, 'addresses:write', 'personal:unmask']),
-  external_consumer: new Set(READ_REFERENCE),
+  analyst: new Set([...READ_REFERENCE, 'imports:read', 'registry:read', 'requests:read']),
+  operator: new Set([
+    ...READ_REFERENCE,
+    'addresses:write',
+    'imports:read',
+    'registry:read',
+    'requests:read',
+    'requests:submit',
+    'requests:write',
+    'workorders:dispatch',
+    'users:read',
+    'personal:unmask',
+  ]),
+  agency_handler: new Set([
+    ...READ_REFERENCE,
+    'registry:read',
+    'requests:read',
+    'workorders:act',
+    'personal:unmask',
+  ]),
+  grid_worker: new Set([
+    ...READ_REFERENCE,
+    'addresses:write',
+    'registry:read',
+    'requests:read',
+    'requests:submit',
+    'workorders:act',
+    'personal:unmask',
+  ]),
+  // Channel front ends (app, web form, WeChat, sensors) submit reports; they read none back.
+  external_consumer: new Set([...READ_REFERENCE, 'requests:submit']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {
