@@ -2,6 +2,7 @@
 // read from the address CSV of DESIGN.md §4, and exact structured look-ups used to check that the
 // text we write still names exactly one building (and room). This is ground truth bookkeeping, not
 // matching: every look-up compares whole library values, never parsed text.
+import { csvRecords } from '../../lib/csv.ts';
 import { invalidInput } from '../../lib/errors.ts';
 
 export interface LibBuilding {
@@ -49,7 +50,7 @@ const REQUIRED = ['address_id', 'level', 'parent_id', 'subdistrict', 'community'
 
 /** Reads the address CSV text (header row, columns by name). Rooms whose building is missing are skipped. */
 export function loadLibrary(csvText: string): Library {
-  const records = csvRecords(csvText.charCodeAt(0) === 0xfeff ? csvText.slice(1) : csvText);
+  const records = csvRecords(csvText);
   const header = records.next().value?.map((h) => h.trim()) ?? [];
   for (const column of REQUIRED) {
     if (!header.includes(column)) throw invalidInput(`address CSV: no ${column} column`);
@@ -110,46 +111,6 @@ export function loadLibrary(csvText: string): Library {
     rooms.push(entry);
   }
   return indexLibrary([...byId.values()], rooms);
-}
-
-/**
- * RFC 4180 records. A scale-1 library has ~600,000 rows, so lines without quotes take a split()
- * fast path; quoted fields (commas, quotes, line breaks inside) are read character by character.
- */
-export function* csvRecords(text: string): Generator<string[], void, undefined> {
-  let at = 0;
-  while (at < text.length) {
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const line = text.slice(at, end > at && text[end - 1] === '\r' ? end - 1 : end);
-    if (!line.includes('"')) {
-      at = end + 1;
-      if (line !== '') yield line.split(',');
-      continue;
-    }
-    const fields: string[] = [];
-    let field = '';
-    let quoted = false;
-    let i = at;
-    for (; i < text.length; i++) {
-      const ch = text[i]!;
-      if (quoted) {
-        if (ch !== '"') field += ch;
-        else if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') {
-        fields.push(field);
-        field = '';
-      } else if (ch === '\n') break;
-      else if (ch !== '\r') field += ch;
-    }
-    fields.push(field);
-    at = i + 1;
-    yield fields;
-  }
 }
 
 function indexLibrary(buildings: LibBuilding[], rooms: LibRoom[]): Library {

@@ -165,6 +165,23 @@ describe(`address import on ${testEngine}`, () => {
     expect(kept.find((p) => p.row_number === 6)?.raw).toMatchObject({ parent_id: 'NO-SUCH-BUILDING' });
   });
 
+  it('rejects a room whose building lies in another district, in the file or in the library', async () => {
+    await importAddresses(ctx, writeTestFile(addressCsv([buildingRow('DIST-STORED', NANSHAN_GRID)])));
+    const rows = [
+      buildingRow('DIST-FILE', NANSHAN_GRID), // 1
+      roomRow('DIST-R1', buildingRow('DIST-FILE', MINGYUE_GRID_1), '1', '101'), // 2
+      buildingRow('DIST-STORED', MINGYUE_GRID_1), // 3: stored under Nanshan
+      roomRow('DIST-R2', buildingRow('DIST-STORED', MINGYUE_GRID_1), '1', '102'), // 4
+    ];
+    const summary = await importAddresses(ctx, writeTestFile(addressCsv(rows)));
+    expect(summary).toMatchObject({ total: 4, inserted: 1, rejected: 3 });
+    expect(summary.problems.map(({ row, field, reason }) => ({ row, field, reason }))).toEqual([
+      { row: 2, field: 'parent_id', reason: 'its building DIST-FILE is in district 440305, not 440304' },
+      { row: 3, field: 'address_id', reason: 'DIST-STORED exists already in district 440305' },
+      { row: 4, field: 'parent_id', reason: 'its building DIST-STORED is in district 440305, not 440304' },
+    ]);
+  });
+
   it('rejects a row whose field count differs from the header', async () => {
     const text = `${addressCsv([buildingRow('COUNT-OK', MINGYUE_GRID_1)])}COUNT-BAD,building\n`;
     const summary = await importAddresses(ctx, writeTestFile(text));

@@ -1,15 +1,15 @@
 // Imports the standard address CSV (DESIGN.md §4). One file is one transaction:
-//   1. stream-parse the text and check each row on its own (validate.ts);
+//   1. read the records (lib/csv.ts) and check each row on its own (validate.ts);
 //   2. COPY the kept rows into a temporary staging table in chunks;
-//   3. check in SQL what needs the whole file or the library (a room's building, an id kept under
-//      another district), and drop those rows from staging;
-//   4. merge staging into `addresses` with one INSERT … ON CONFLICT … WHERE IS DISTINCT FROM, so
-//      an unchanged row is not rewritten and re-importing a file reports every row unchanged.
+//   3. check what needs the whole file or the library: an id kept under another district (one join
+//      in SQL), then each room's building (in memory, asking the library only for the buildings
+//      the file lacks); drop the rows rejected there from staging;
+//   4. merge: UPDATE the stored rows whose content differs, then INSERT the ids not stored yet.
+//      An unchanged row is not rewritten, so re-importing a file reports every row unchanged.
 // Rejected rows and warnings are stored with the run (import_problems) in the same transaction.
-import { Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import { bumpDataVersion } from '../../db/data-versions.ts';
 import { csvField, type Db } from '../../db/db.ts';
+import { CsvSyntaxError, csvRecords } from '../../lib/csv.ts';
 import { DomainError, invalidInput } from '../../lib/errors.ts';
 import { type DecodedText, readTextFile } from '../../lib/text.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
@@ -45,12 +45,12 @@ export interface AddressImportOptions {
 }
 
 export interface AddressImportSummary extends ImportSummary {
-  /** Where the time went: parse and check rows, COPY into staging, checks in SQL, merge. */
+  /** Where the time went: read and check rows, COPY into staging, checks after staging, merge. */
   timingsMs: { read: number; copy: number; check: number; merge: number };
 }
 
 /** Rows per COPY into staging: large enough to amortise the round trip, small enough to bound memory. */
-export const STAGING_CHUNK_ROWS = 20_000;
+const STAGING_CHUNK_ROWS = 20_000;
 const PROGRESS_EVERY_ROWS = 5_000;
 const ANALYZE_AFTER_ROWS = 5_000;
 const REQUIRED_COLUMNS: readonly AddressColumn[] = ['address_id', 'level'];
@@ -116,6 +116,7 @@ async function runImport(ctx: Ctx, run: Run): Promise<AddressImportSummary> {
   await createStaging(db);
   const problems: ImportProblem[] = [];
   const rejected = new Set<number>();
+  const ids = keptIds();
   let chunk: string[] = [];
   const flush = async () => {
     const copyStarted = performance.now();
@@ -124,7 +125,7 @@ async function runImport(ctx: Ctx, run: Run): Promise<AddressImportSummary> {
     timingsMs.copy += performance.now() - copyStarted;
   };
 
-  for await (const row of readAddressRows(file, input.text)) {
+  for (const row of readAddressRows(file, input.text)) {
     const { rowNumber } = row;
     counts.total = rowNumber;
     if (row.fields.length !== row.header.names.length) {
@@ -139,8 +140,10 @@ async function runImport(ctx: Ctx, run: Run): Promise<AddressImportSummary> {
     } else {
       const result = checker.check(row);
       for (const problem of result.problems) problems.push(problem);
-      if (result.row) chunk.push(stagingLine(result.row));
-      else rejected.add(rowNumber);
+      if (result.row) {
+        chunk.push(stagingLine(result.row));
+        ids.add(result.row);
+      } else rejected.add(rowNumber);
     }
     if (chunk.length >= STAGING_CHUNK_ROWS) await flush();
     if (rowNumber % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(rowNumber);
@@ -151,12 +154,19 @@ async function runImport(ctx: Ctx, run: Run): Promise<AddressImportSummary> {
 
   options.onPhase?.('checking');
   started = performance.now();
-  const late = await checkStaged(db, checker.firstRowOf);
+  const elsewhere = await idsElsewhere(db);
+  for (const problem of elsewhere) {
+    rejected.add(problem.row);
+    ids.buildings.delete(problem.addressId);
+  }
+  const late = [...elsewhere, ...(await checkRooms(db, ids, rejected, checker.firstRowOf))];
   if (late.length > 0) {
-    const raws = await rawRowsAt(file, input.text, new Set(late.map((p) => p.row)));
-    for (const problem of late) {
-      rejected.add(problem.row);
-      problems.push({ severity: 'error', file, ...problem, raw: raws.get(problem.row) });
+    const lateRows = late.map((p) => p.row);
+    await db.query('DELETE FROM address_staging WHERE row_number = ANY($1::int[])', [lateRows]);
+    const raws = rawRowsAt(file, input.text, new Set(lateRows));
+    for (const { row, field, reason } of late) {
+      rejected.add(row);
+      problems.push({ severity: 'error', file, row, field, reason, raw: raws.get(row) });
     }
   }
   timingsMs.check = performance.now() - started;
@@ -196,14 +206,12 @@ async function runImport(ctx: Ctx, run: Run): Promise<AddressImportSummary> {
 
 // ---- reading ---------------------------------------------------------------------------------
 
-/** Streams the data rows of an address CSV. */
-export async function* readAddressRows(file: string, text: string): AsyncGenerator<CsvRow> {
-  const parser = parse({ skip_empty_lines: true, relax_column_count: true });
-  Readable.from(lineAlignedChunks(text)).pipe(parser);
+/** The data rows of an address CSV, in file order. */
+function* readAddressRows(file: string, text: string): Generator<CsvRow> {
   let header: CsvHeader | undefined;
   let rowNumber = 0;
   try {
-    for await (const fields of parser as AsyncIterable<string[]>) {
+    for (const fields of csvRecords(text)) {
       if (!header) {
         header = readHeader(file, fields);
         continue;
@@ -212,11 +220,10 @@ export async function* readAddressRows(file: string, text: string): AsyncGenerat
       yield { rowNumber, fields, header };
     }
   } catch (error) {
-    if (!(error instanceof CsvError)) throw error;
-    // `records` counts the header too, so it is the 1-based data row that failed (0: the header).
-    const failedRow = typeof error.records === 'number' ? error.records : rowNumber + 1;
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    // The record being read is the next data row (none while the header is read).
     throw invalidInput(`${file} is not a readable CSV file`, [
-      { file, ...(failedRow > 0 && { row: failedRow }), reason: error.message },
+      { file, ...(header && { row: rowNumber + 1 }), reason: error.message },
     ]);
   }
   if (!header)
@@ -239,41 +246,30 @@ function readHeader(file: string, record: string[]): CsvHeader {
   return csvHeader(header);
 }
 
-/** ~1 MB pieces cut after a newline, so no piece splits a character. */
-function* lineAlignedChunks(text: string, size = 1 << 20): Generator<string> {
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start + size);
-    end = end === -1 ? text.length : end + 1;
-    yield text.slice(start, end);
-    start = end;
-  }
-}
-
 /** The raw records of some rows: a second pass, only for rows rejected after staging. */
-async function rawRowsAt(
-  file: string,
-  text: string,
-  rows: ReadonlySet<number>,
-): Promise<Map<number, RawRow>> {
+function rawRowsAt(file: string, text: string, rows: ReadonlySet<number>): Map<number, RawRow> {
   const found = new Map<number, RawRow>();
-  for await (const row of readAddressRows(file, text)) {
+  for (const row of readAddressRows(file, text)) {
     if (rows.has(row.rowNumber)) found.set(row.rowNumber, rawOf(row));
     if (found.size === rows.size) break;
   }
   return found;
 }
 
-// ---- staging and merge (exported for the benchmark) --------------------------------------------
+// ---- staging, checks after staging, merge ------------------------------------------------------
 
 const STAGED_COLUMNS =
   'district_id, address_id, level, parent_id, subdistrict_id, community_id, grid_id, road, road_no, estate, building, entrance, floor, room, aliases, lng, lat';
 /** The columns whose change makes a row "updated"; district_id and address_id are the key. */
 const COMPARED_COLUMNS = STAGED_COLUMNS.split(', ').slice(2);
 
-/** A temporary table dropped at commit: call inside the import's transaction. */
-export async function createStaging(db: Db): Promise<void> {
-  await db.exec(`CREATE TEMP TABLE address_staging (
+/**
+ * A temporary table dropped at commit: call inside the import's transaction. The joins of staging
+ * with `addresses` hash a whole file; with the default 4 MB of work_mem they spill to disk in
+ * batches, so this transaction gets more.
+ */
+async function createStaging(db: Db): Promise<void> {
+  await db.exec(`SET LOCAL work_mem = '64MB'; CREATE TEMP TABLE address_staging (
     row_number integer NOT NULL,
     district_id text NOT NULL,
     address_id text NOT NULL,
@@ -289,9 +285,32 @@ export async function createStaging(db: Db): Promise<void> {
   ) ON COMMIT DROP`);
 }
 
-/** One staging line for COPY (FORMAT csv). Hot: it runs per row, so text is quoted only when it must be. */
-export function stagingLine(row: AddressRow): string {
-  return `${row.rowNumber},${copyText(row.districtId)},${copyText(row.addressId)},${row.level},${copyText(row.parentId)},${copyText(row.subdistrictId)},${copyText(row.communityId)},${copyText(row.gridId)},${copyText(row.road)},${copyText(row.roadNo)},${copyText(row.estate)},${copyText(row.building)},${copyText(row.entrance)},${copyText(row.floor)},${copyText(row.room)},${csvField(row.aliases)},${row.lng ?? ''},${row.lat ?? ''}\n`;
+/**
+ * One staging line for COPY (FORMAT csv). Hot: it runs per row, so text is quoted only when it must
+ * be, and the line is joined from an array: a flat string, where a template literal would leave a
+ * rope of ~35 pieces per row for the garbage collector to trace until the chunk is sent.
+ */
+function stagingLine(row: AddressRow): string {
+  return [
+    row.rowNumber,
+    copyText(row.districtId),
+    copyText(row.addressId),
+    row.level,
+    copyText(row.parentId),
+    copyText(row.subdistrictId),
+    copyText(row.communityId),
+    copyText(row.gridId),
+    copyText(row.road),
+    copyText(row.roadNo),
+    copyText(row.estate),
+    copyText(row.building),
+    copyText(row.entrance),
+    copyText(row.floor),
+    copyText(row.room),
+    row.aliases.length === 0 ? '{}' : csvField(row.aliases),
+    row.lng ?? '',
+    `${row.lat ?? ''}\n`,
+  ].join(',');
 }
 
 const NEEDS_QUOTES = /[",\r\n]/;
@@ -303,7 +322,7 @@ function copyText(value: string | null): string {
 }
 
 /** COPYs lines made by `stagingLine`; returns the rows copied. */
-export async function copyToStaging(db: Db, lines: string): Promise<number> {
+async function copyToStaging(db: Db, lines: string): Promise<number> {
   if (lines.length === 0) return 0;
   return db.copyFrom(
     `COPY address_staging (row_number, ${STAGED_COLUMNS}) FROM STDIN WITH (FORMAT csv)`,
@@ -311,88 +330,136 @@ export async function copyToStaging(db: Db, lines: string): Promise<number> {
   );
 }
 
-export interface LateProblem {
+interface LateProblem {
   row: number;
   field: string;
   reason: string;
 }
 
+/** The staged rows whose address_id is stored under another district: the library keeps it there. */
+async function idsElsewhere(db: Db): Promise<(LateProblem & { addressId: string })[]> {
+  const rows = await db.query<{ row_number: number; address_id: string; district_id: string }>(
+    `SELECT s.row_number, s.address_id, a.district_id
+       FROM address_staging s JOIN addresses a ON a.address_id = s.address_id
+      WHERE a.district_id <> s.district_id`,
+  );
+  return rows.map((r) => ({
+    row: r.row_number,
+    addressId: r.address_id,
+    field: 'address_id',
+    reason: `${r.address_id} exists already in district ${r.district_id}`,
+  }));
+}
+
 /**
- * Rejects staged rows that only the whole file and the library can judge, and removes them from
- * staging: an address_id kept under another district, and a room whose building is neither a
- * building in this file nor one in the library (of the same district).
+ * What the file keeps, for checking each room's building once the whole file is read (a room may
+ * come before its building): its buildings by id with their district, and its rooms in columns,
+ * with no object or hash entry per room, as a district has hundreds of thousands of them.
  */
-export async function checkStaged(
+function keptIds() {
+  const buildings = new Map<string, string>();
+  const rooms = {
+    rows: [] as number[],
+    ids: [] as string[],
+    parents: [] as string[],
+    districts: [] as string[],
+  };
+  return {
+    buildings,
+    rooms,
+    add(row: AddressRow) {
+      if (row.level === 'building') buildings.set(row.addressId, row.districtId);
+      else {
+        rooms.rows.push(row.rowNumber);
+        rooms.ids.push(row.addressId);
+        rooms.parents.push(row.parentId!);
+        rooms.districts.push(row.districtId);
+      }
+    },
+  };
+}
+type KeptIds = ReturnType<typeof keptIds>;
+
+/**
+ * Rejects the kept rooms whose building is neither a building of this file nor one in the library,
+ * of the same district. A building in this file wins over the library's version of it, so the
+ * library is asked only about the parents the file lacks. `rejected` holds the rows rejected so
+ * far, whose buildings are out of `kept.buildings` already.
+ */
+async function checkRooms(
   db: Db,
+  kept: KeptIds,
+  rejected: ReadonlySet<number>,
   firstRowOf: (addressId: string) => number | undefined,
 ): Promise<LateProblem[]> {
-  await db.exec('CREATE INDEX ON address_staging (address_id); ANALYZE address_staging');
-  const problems: LateProblem[] = [];
-  const elsewhere = await db.query<{ row_number: number; address_id: string; district_id: string }>(
-    `DELETE FROM address_staging s USING addresses a
-      WHERE a.address_id = s.address_id AND a.district_id <> s.district_id
-      RETURNING s.row_number, s.address_id, a.district_id`,
-  );
-  for (const r of elsewhere)
-    problems.push({
-      row: r.row_number,
-      field: 'address_id',
-      reason: `${r.address_id} exists already in district ${r.district_id}`,
+  const { buildings, rooms } = kept;
+  const others = new Set<string>();
+  for (const parentId of rooms.parents) if (!buildings.has(parentId)) others.add(parentId);
+  // Parents that are not a building of the file: a room of the file, or whatever the library has.
+  const parents = new Map<string, { level: string; district_id: string }>();
+  if (others.size > 0) {
+    rooms.ids.forEach((id, i) => {
+      if (others.has(id) && !rejected.has(rooms.rows[i]!))
+        parents.set(id, { level: 'room', district_id: rooms.districts[i]! });
     });
-
-  // A building in this file wins over the library's version of it.
-  const orphans = await db.query<{
-    row_number: number;
-    parent_id: string;
-    district_id: string;
-    parent_level: string | null;
-    parent_district: string | null;
-  }>(
-    `WITH rooms AS (
-       SELECT s.row_number, COALESCE(p.level, a.level) AS parent_level,
-              COALESCE(p.district_id, a.district_id) AS parent_district
-         FROM address_staging s
-         LEFT JOIN address_staging p ON p.address_id = s.parent_id
-         LEFT JOIN addresses a ON p.address_id IS NULL AND a.address_id = s.parent_id
-        WHERE s.level = 'room'
-     )
-     DELETE FROM address_staging s USING rooms r
-      WHERE s.row_number = r.row_number
-        AND (r.parent_level IS DISTINCT FROM 'building' OR r.parent_district <> s.district_id)
-      RETURNING s.row_number, s.parent_id, s.district_id, r.parent_level, r.parent_district`,
-  );
-  for (const r of orphans) {
-    const fileRow = firstRowOf(r.parent_id);
-    const reason =
-      r.parent_level === null
-        ? fileRow === undefined
-          ? `no address ${r.parent_id} in the file or the library`
-          : `its building ${r.parent_id} (row ${fileRow}) was rejected`
-        : r.parent_level !== 'building'
-          ? `${r.parent_id} is a ${r.parent_level}, not a building`
-          : `its building ${r.parent_id} is in district ${r.parent_district}, not ${r.district_id}`;
-    problems.push({ row: r.row_number, field: 'parent_id', reason });
+    const stored = await db.query<{ address_id: string; level: string; district_id: string }>(
+      'SELECT address_id, level, district_id FROM addresses WHERE address_id = ANY($1::text[])',
+      [[...others].filter((id) => !parents.has(id))],
+    );
+    for (const r of stored) parents.set(r.address_id, r);
   }
+
+  const problems: LateProblem[] = [];
+  rooms.parents.forEach((parentId, i) => {
+    const row = rooms.rows[i]!;
+    const districtId = rooms.districts[i]!;
+    const fileDistrict = buildings.get(parentId);
+    if (fileDistrict === districtId || rejected.has(row)) return;
+    const parent =
+      fileDistrict === undefined ? parents.get(parentId) : { level: 'building', district_id: fileDistrict };
+    if (parent?.level === 'building' && parent.district_id === districtId) return;
+    const fileRow = firstRowOf(parentId);
+    const reason = !parent
+      ? fileRow === undefined
+        ? `no address ${parentId} in the file or the library`
+        : `its building ${parentId} (row ${fileRow}) was rejected`
+      : parent.level !== 'building'
+        ? `${parentId} is a ${parent.level}, not a building`
+        : `its building ${parentId} is in district ${parent.district_id}, not ${districtId}`;
+    problems.push({ row, field: 'parent_id', reason });
+  });
   return problems;
 }
 
-/** Upserts staging into `addresses`, rewriting only rows that differ. */
-export async function mergeStaged(db: Db, importId: string): Promise<{ inserted: number; updated: number }> {
-  const [counts] = await db.query<{ inserted: number; updated: number }>(
-    `WITH merged AS (
-       INSERT INTO addresses AS a (${STAGED_COLUMNS}, import_id)
-       SELECT ${STAGED_COLUMNS}, $1::bigint FROM address_staging ORDER BY district_id, address_id
-       ON CONFLICT (district_id, address_id) DO UPDATE
-          SET ${COMPARED_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')},
-              import_id = excluded.import_id, updated_at = now()
-        WHERE (${COMPARED_COLUMNS.map((c) => `a.${c}`).join(', ')})
-              IS DISTINCT FROM (${COMPARED_COLUMNS.map((c) => `excluded.${c}`).join(', ')})
-       RETURNING (a.xmax = 0) AS inserted
+/**
+ * Merges staging into `addresses`: an UPDATE of the stored rows whose content differs, then an
+ * INSERT of the ids not stored yet. Rows stored under another district were rejected before, so
+ * every staged row is new, changed or unchanged; unchanged rows are not touched.
+ */
+async function mergeStaged(db: Db, importId: string): Promise<{ inserted: number; updated: number }> {
+  const [updated] = await db.query<{ n: number }>(
+    `WITH updated AS (
+       UPDATE addresses a
+          SET ${COMPARED_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')},
+              import_id = $1::bigint, updated_at = now()
+         FROM address_staging s
+        WHERE a.district_id = s.district_id AND a.address_id = s.address_id
+          AND (${COMPARED_COLUMNS.map((c) => `a.${c}`).join(', ')})
+              IS DISTINCT FROM (${COMPARED_COLUMNS.map((c) => `s.${c}`).join(', ')})
+       RETURNING 1
      )
-     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted,
-            (count(*) FILTER (WHERE NOT inserted))::int AS updated
-       FROM merged`,
+     SELECT count(*)::int AS n FROM updated`,
     [importId],
   );
-  return counts ?? { inserted: 0, updated: 0 };
+  const [inserted] = await db.query<{ n: number }>(
+    `WITH inserted AS (
+       INSERT INTO addresses (${STAGED_COLUMNS}, import_id)
+       SELECT ${STAGED_COLUMNS}, $1::bigint FROM address_staging s
+        WHERE NOT EXISTS (SELECT FROM addresses a WHERE a.address_id = s.address_id)
+       RETURNING 1
+     )
+     SELECT count(*)::int AS n FROM inserted`,
+    [importId],
+  );
+  return { inserted: inserted?.n ?? 0, updated: updated?.n ?? 0 };
 }

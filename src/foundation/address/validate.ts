@@ -122,6 +122,18 @@ export function rowChecker(file: string, locator: AreaLocator, names: AreaNames,
     return facts;
   };
 
+  // Rows repeat a few hundred subdistrict and community names: each stated pair is resolved once.
+  const statedPairs = new Map<string, StatedAreas>();
+  const statedAreas = (subdistrictName: string | null, communityName: string | null) => {
+    const key = `${subdistrictName ?? ''}\u0000${communityName ?? ''}`; // text files hold no NUL
+    let stated = statedPairs.get(key);
+    if (!stated) {
+      stated = resolveNames(names, subdistrictName, communityName);
+      statedPairs.set(key, stated);
+    }
+    return stated;
+  };
+
   const check = (csv: CsvRow): RowCheck => {
     const { rowNumber } = csv;
     const found = new RowProblems(file, csv);
@@ -135,7 +147,7 @@ export function rowChecker(file: string, locator: AreaLocator, names: AreaNames,
     }
 
     const levelText = cell(csv, 'level');
-    const level = ADDRESS_LEVELS.find((l) => l === levelText);
+    const level = isLevel(levelText) ? levelText : undefined;
     if (!level) found.error('level', levelText ? `"${levelText}" is not building or room` : 'missing');
     let parentId = cell(csv, 'parent_id');
     if (level === 'room' && !parentId)
@@ -164,22 +176,8 @@ export function rowChecker(file: string, locator: AreaLocator, names: AreaNames,
 
     const subdistrictName = cell(csv, 'subdistrict');
     const communityName = cell(csv, 'community');
-    const subdistrictIds = subdistrictName ? names.subdistricts.get(subdistrictName) : undefined;
-    if (subdistrictName && !subdistrictIds)
-      found.error('subdistrict', `unknown subdistrict ${subdistrictName}`);
-    let communityIds: string[] | undefined;
-    if (communityName) {
-      const candidates = names.communities.get(communityName);
-      if (!candidates) found.error('community', `unknown community ${communityName}`);
-      else {
-        const inSubdistrict = subdistrictIds
-          ? candidates.filter((c) => c.parentId !== null && subdistrictIds.includes(c.parentId))
-          : candidates;
-        if (inSubdistrict.length === 0 && subdistrictIds)
-          found.error('community', `${communityName} is not in ${subdistrictName}`);
-        else communityIds = inSubdistrict.map((c) => c.id);
-      }
-    }
+    const { subdistrictIds, communityIds, errors } = statedAreas(subdistrictName, communityName);
+    for (const [field, reason] of errors) found.error(field, reason);
 
     const { chain, inScope } = gridId ? gridFacts(gridId) : { chain: undefined, inScope: false };
     if (chain && gridId) {
@@ -218,7 +216,7 @@ export function rowChecker(file: string, locator: AreaLocator, names: AreaNames,
         entrance: cell(csv, 'entrance'),
         floor: cell(csv, 'floor'),
         room: cell(csv, 'room'),
-        aliases: splitAliases(cell(csv, 'aliases') ?? ''),
+        aliases: aliasesOf(cell(csv, 'aliases')),
         lng: point?.lng ?? null,
         lat: point?.lat ?? null,
       },
@@ -227,6 +225,44 @@ export function rowChecker(file: string, locator: AreaLocator, names: AreaNames,
   };
   return { check, firstRowOf: (addressId) => firstRowOf.get(addressId) };
 }
+
+/** The area ids a row's subdistrict and community names stand for, and what is wrong with them. */
+interface StatedAreas {
+  subdistrictIds: string[] | undefined;
+  communityIds: string[] | undefined;
+  errors: [field: string, reason: string][];
+}
+
+function resolveNames(
+  names: AreaNames,
+  subdistrictName: string | null,
+  communityName: string | null,
+): StatedAreas {
+  const errors: StatedAreas['errors'] = [];
+  const subdistrictIds = subdistrictName ? names.subdistricts.get(subdistrictName) : undefined;
+  if (subdistrictName && !subdistrictIds)
+    errors.push(['subdistrict', `unknown subdistrict ${subdistrictName}`]);
+  let communityIds: string[] | undefined;
+  if (communityName) {
+    const candidates = names.communities.get(communityName);
+    if (!candidates) errors.push(['community', `unknown community ${communityName}`]);
+    else {
+      const inSubdistrict = subdistrictIds
+        ? candidates.filter((c) => c.parentId !== null && subdistrictIds.includes(c.parentId))
+        : candidates;
+      if (inSubdistrict.length === 0 && subdistrictIds)
+        errors.push(['community', `${communityName} is not in ${subdistrictName}`]);
+      else communityIds = inSubdistrict.map((c) => c.id);
+    }
+  }
+  return { subdistrictIds, communityIds, errors };
+}
+
+const isLevel = (text: string | null): text is AddressLevel =>
+  (ADDRESS_LEVELS as readonly (string | null)[]).includes(text);
+
+/** Most rows have no aliases: skip the split. */
+const aliasesOf = (text: string | null): string[] => (text ? splitAliases(text) : []);
 
 /** A trimmed cell; empty is null. */
 function cell(row: CsvRow, column: AddressColumn): string | null {
