@@ -15,6 +15,11 @@ describe('table', () => {
         ['x', '3,456'],
       ],
     );
-    expect(text.split('\n')).toEqual(['街道      rooms', '--------  -----', '福保街道     12', 'x         3,456']);
+    expect(text.split('\n')).toEqual([
+      '街道      rooms',
+      '--------  -----',
+      '福保街道     12',
+      'x         3,456',
+    ]);
   });
 });
