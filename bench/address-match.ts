@@ -2,6 +2,7 @@
 // accuracy on the messy-address set (written independently of the matcher), single-core and
 // two-core throughput, single-request API latency, and address-parse side by side.
 import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import type { Db } from '../src/db/db.ts';
 import { generateMessyAddresses, type MessyRecord } from '../src/demo/messy/generate.ts';
 import { formatScoreTable, type MatchAnswer, scoreMatches } from '../src/demo/messy/score.ts';
@@ -17,6 +18,8 @@ import { compareWithAddressParse, formatCompareTable } from './address-parse-com
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MB`;
+
+const BATCH_LINES = 300_000;
 
 export interface MatchBenchOptions {
   libraryCsv: string;
@@ -46,14 +49,20 @@ export async function benchAddressMatch(db: Db, options: MatchBenchOptions): Pro
     count: options.count,
   });
   const inputs = records.map((r) => r.input);
-  for (const text of inputs.slice(0, 2_000)) matchAddress(index, text); // warm-up
+  for (const text of inputs) matchAddress(index, text); // warm-up: one pass, so the JIT has settled
+  const cpu0 = process.cpuUsage();
+  const load = loadavg()[0]!;
   t0 = performance.now();
   const results = inputs.map((text) => matchAddress(index, text));
   const singleSeconds = (performance.now() - t0) / 1000;
+  // On a shared machine the wall clock counts other processes' turns too: CPU time is this work's.
+  const cpu = process.cpuUsage(cpu0);
+  const singleCpuSeconds = (cpu.user + cpu.system) / 1e6;
   out.push(formatScoreTable(scoreMatches(records, results.map(toAnswer))));
 
-  // 3. Both cores: the CLI's batch path (a worker thread beside the main thread) over 100,000 lines.
-  const lines: InputLine[] = Array.from({ length: 100_000 }, (_, i) => ({
+  // 3. Both cores: the CLI's batch path (a worker thread beside the main thread) over a file large
+  // enough for the worker's start (its own copy of the index, a second or two) to pay off.
+  const lines: InputLine[] = Array.from({ length: BATCH_LINES }, (_, i) => ({
     text: inputs[i % inputs.length]!,
     binary: false,
   }));
@@ -78,9 +87,18 @@ export async function benchAddressMatch(db: Db, options: MatchBenchOptions): Pro
         ['index build', `${fmt(buildMs / 1000, 1)} s`, '≤ 30 s (load + build)'],
         ['index memory (heap)', mb(indexHeap), '≤ 1.5 GB'],
         ['one core, warm', `${fmt(inputs.length / singleSeconds)} /s`, '≥ 20,000 /s'],
-        ['batch, two cores (100,000 lines)', `${fmt(lines.length / batchSeconds)} /s`, ''],
         [
-          'API p50 / p95 / p99 (one address)',
+          `  per CPU second (load ${fmt(load, 1)} on ${availableParallelism()} cores)`,
+          `${fmt(inputs.length / singleCpuSeconds)} /s`,
+          '',
+        ],
+        [
+          `batch, two cores (${fmt(lines.length)} lines, worker start included)`,
+          `${fmt(lines.length / batchSeconds)} /s`,
+          '',
+        ],
+        [
+          `API p50 / p95 / p99 (one address; load ${fmt(api.load, 1)})`,
           `${fmt(api.p50, 1)} / ${fmt(api.p95, 1)} / ${fmt(api.p99, 1)} ms`,
           'p95 ≤ 20 ms',
         ],
@@ -144,7 +162,7 @@ async function apiLatency(db: Db, inputs: readonly string[]) {
     }
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+    return { p50: at(0.5), p95: at(0.95), p99: at(0.99), load: loadavg()[0]! };
   } finally {
     await app.close();
   }

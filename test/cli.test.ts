@@ -70,6 +70,8 @@ describe(`the citybrain command on ${testEngine}`, () => {
     expect(token).toMatch(/^cb_/);
     expect(demo.stderr).toMatch(/importing areas/);
     expect(demo.stderr).toMatch(/6 rows rejected; 6 bad rows were planted/);
+    expect(demo.stderr).toMatch(/service-requests\.jsonl \(utf-8\): succeeded; [\d,]+ rows — [\d,]+ new/);
+    expect(demo.stderr).toMatch(/held-out accuracy \d+\.\d%/);
 
     const log = await run(['imports', 'list']);
     expect(log.stdout).toMatch(/addresses\tsucceeded/);
@@ -80,6 +82,7 @@ describe(`the citybrain command on ${testEngine}`, () => {
     const again = await run(['demo', '--scale', '0.01', '--seed', '3', '--no-serve']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/0 new, 0 updated/);
+    expect(again.stderr).toMatch(/service-requests\.jsonl \(utf-8\): succeeded; [\d,]+ rows — 0 new/);
   });
 
   it('exports areas and addresses to stdout', async () => {

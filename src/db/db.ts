@@ -13,8 +13,17 @@ export type Row = Record<string, unknown>;
 
 export interface Db {
   readonly kind: 'pglite' | 'postgres';
-  /** One statement with $1… parameters. */
-  query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * The database outside any transaction. Per-process caches key on it, so code handed a
+   * transaction finds the same cached reference data instead of loading its own copy.
+   */
+  readonly root: Db;
+  readonly inTransaction: boolean;
+  /**
+   * One statement with $1… parameters. A `name` prepares it once per PostgreSQL connection and
+   * reuses the plan: for hot statements whose planning costs more than their execution.
+   */
+  query<T = Row>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Several statements, no parameters (migrations, DDL). */
   exec(sql: string): Promise<void>;
   /**
@@ -27,6 +36,11 @@ export interface Db {
   close(): Promise<void>;
 }
 
+export interface QueryOptions {
+  /** A prepared statement's name; one name, one SQL text. */
+  name?: string | undefined;
+}
+
 export interface OpenOptions {
   /** PostgreSQL connection string; wins over dataDir. */
   databaseUrl?: string | undefined;
@@ -34,12 +48,31 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** PostgreSQL connections at most (default DATABASE_POOL_SIZE, else 20). */
+  poolSize?: number | undefined;
 }
 
+/**
+ * Twenty connections keep a loaded server's statements flowing (a POST holds one for a single
+ * round trip) without crowding a small PostgreSQL server with backends.
+ */
+const DEFAULT_POOL_SIZE = 20;
+
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
-  const db = options.databaseUrl ? openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  const db = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? poolSizeFromEnv())
+    : await openPglite(options.dataDir);
   if (options.migrate !== false) await migrate(db);
   return db;
+}
+
+function poolSizeFromEnv(): number {
+  const raw = process.env.DATABASE_POOL_SIZE;
+  if (!raw) return DEFAULT_POOL_SIZE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`DATABASE_POOL_SIZE must be a positive whole number, got "${raw}"`);
+  return n;
 }
 
 /** Where the embedded database lives inside a citybrain data folder. */
@@ -50,7 +83,7 @@ export function pgliteDir(dataDir: string): string {
 async function openPglite(dataDir = 'memory://'): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
-  return pgliteDb(pglite, pglite, async () => pglite.close());
+  return pgliteDb(pglite, pglite, async () => pglite.close(), null);
 }
 
 function toBlobSql(copySql: string): string {
@@ -58,9 +91,18 @@ function toBlobSql(copySql: string): string {
   return copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
 }
 
-function pgliteDb(root: PGlite, conn: PGlite | Transaction, close: () => Promise<void>): Db {
+function pgliteDb(
+  root: PGlite,
+  conn: PGlite | Transaction,
+  close: () => Promise<void>,
+  rootDb: Db | null,
+): Db {
   const db: Db = {
     kind: 'pglite',
+    get root() {
+      return rootDb ?? db;
+    },
+    inTransaction: rootDb !== null,
     async query<T>(sql: string, params: unknown[] = []) {
       const result = await conn.query<T>(sql, params);
       return result.rows;
@@ -75,26 +117,37 @@ function pgliteDb(root: PGlite, conn: PGlite | Transaction, close: () => Promise
     },
     async transaction(fn) {
       if (conn !== root) return fn(db);
-      return root.transaction((tx) => fn(pgliteDb(root, tx, close)));
+      return root.transaction((tx) => fn(pgliteDb(root, tx, close, db)));
     },
     close,
   };
   return db;
 }
 
-function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function openPostgres(url: string, max: number): Db {
+  const pool = new pg.Pool({ connectionString: url, max });
   // Idle clients can error when the server restarts; the next query reconnects.
   pool.on('error', () => {});
-  return postgresDb(pool, pool, async () => pool.end());
+  return postgresDb(pool, pool, async () => pool.end(), null);
 }
 
-function postgresDb(pool: pg.Pool, conn: pg.Pool | pg.PoolClient, close: () => Promise<void>): Db {
-  const inTransaction = conn !== pool;
+function postgresDb(
+  pool: pg.Pool,
+  conn: pg.Pool | pg.PoolClient,
+  close: () => Promise<void>,
+  rootDb: Db | null,
+): Db {
+  const inTransaction = rootDb !== null;
   const db: Db = {
     kind: 'postgres',
-    async query<T>(sql: string, params: unknown[] = []) {
-      const result = await conn.query(sql, params);
+    get root() {
+      return rootDb ?? db;
+    },
+    inTransaction,
+    async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
+      const result = await conn.query(
+        options.name ? { name: options.name, text: sql, values: params } : { text: sql, values: params },
+      );
       return result.rows as T[];
     },
     async exec(sql) {
@@ -115,7 +168,7 @@ function postgresDb(pool: pg.Pool, conn: pg.Pool | pg.PoolClient, close: () => P
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(postgresDb(pool, client, close));
+        const result = await fn(postgresDb(pool, client, close, db));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -32,17 +32,18 @@ interface Cache {
 const caches = new WeakMap<Db, Cache>();
 
 /**
- * The reference data, loading the shipped files on first use. Pass the root database (the cache is
- * kept per database object); checks for changes by other processes at most once per `maxAgeMs`.
+ * The reference data, loading the shipped files on first use; checks for changes by other processes
+ * at most once per `maxAgeMs`. One copy per process and database, shared by transactions on it.
  */
 export async function ensureGovernance(db: Db, maxAgeMs = 1_000): Promise<GovernanceReference> {
-  let cache = caches.get(db);
+  let cache = caches.get(db.root);
   if (!cache) {
     cache = { checkedAt: 0 };
-    caches.set(db, cache);
+    caches.set(db.root, cache);
   }
   const state = cache;
   if (state.current && Date.now() - state.checkedAt < maxAgeMs) return state.current;
+  if (db.inTransaction) return inTransaction(db, state);
   state.pending ??= refresh(db, state).finally(() => {
     state.pending = undefined;
   });
@@ -51,8 +52,25 @@ export async function ensureGovernance(db: Db, maxAgeMs = 1_000): Promise<Govern
 
 /** Forgets this process's copy, so the next read sees a change just committed. */
 export function expireGovernance(db: Db): void {
-  const cache = caches.get(db);
+  const cache = caches.get(db.root);
   if (cache) cache.checkedAt = 0;
+}
+
+/**
+ * The check through a transaction. The root connection may not be usable from inside one (PGlite
+ * has a single connection), and the transaction may see its own uncommitted changes: the shared
+ * copy answers when the transaction sees its version, otherwise the transaction gets a copy of
+ * its own that is not kept.
+ */
+async function inTransaction(tx: Db, state: Cache): Promise<GovernanceReference> {
+  let versions = await readVersions(tx);
+  if (stale(versions)) {
+    await sync(tx);
+    versions = await readVersions(tx);
+  }
+  if (state.current?.version !== versions.governance) return loadReference(tx, versions.governance);
+  state.checkedAt = Date.now();
+  return state.current;
 }
 
 interface Versions {

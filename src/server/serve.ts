@@ -2,6 +2,7 @@
 import type { Db } from '../db/db.ts';
 import { startTriageClassifier } from '../governance/classifier/triage.ts';
 import { startSlaScheduler } from '../governance/sla/sla.ts';
+import { startStatisticsKeeper } from '../governance/statistics.ts';
 import { buildApp } from './app.ts';
 
 export interface ServeOptions {
@@ -17,9 +18,11 @@ export async function serve({ db, port, host = '127.0.0.1' }: ServeOptions): Pro
   // Service-level timers live in the database; the first tick flags what fell due while down.
   const scheduler = startSlaScheduler(db);
   const triage = startTriageClassifier(db);
+  const statistics = startStatisticsKeeper(db);
   const stop = async () => {
     await scheduler.stop();
     await triage.stop();
+    await statistics.stop();
     await app.close();
     await db.close();
     process.exit(0);

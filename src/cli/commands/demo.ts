@@ -10,10 +10,14 @@ import { createToken, createUser } from '../../foundation/access/users.ts';
 import { importAddresses } from '../../foundation/address/import.ts';
 import { importAreas } from '../../foundation/areas/import.ts';
 import { describeImport } from '../../foundation/imports/runs.ts';
+import { generateHandlingZones } from '../../governance/agencies/agencies.ts';
+import { CLASSIFIER_ACTOR, classifyTriage, trainFromHistory } from '../../governance/classifier/triage.ts';
+import { importServiceRequests } from '../../governance/requests/import.ts';
 import { DomainError, formatProblem, invalidInput } from '../../lib/errors.ts';
 import { progress, step } from '../../lib/progress.ts';
 import { serve } from '../../server/serve.ts';
 import { type DataOptions, dataDirOf, describeDb, intOption, withDataDir } from '../options.ts';
+import { describeMetrics } from './classifier.ts';
 
 /**
  * About 200 grids and 60,000 rooms: 10–15 s on a fresh PGlite folder today (4–7 s of it creating
@@ -111,6 +115,39 @@ export function registerDemo(program: Command): void {
         );
         console.error(
           `  ${history.requests.toLocaleString('en')} requests in ${HISTORY_FILES.requests}, ${history.unclassified} hotline calls without a category`,
+        );
+
+        const zones = await step("cutting the departments' handling zones from the area tree", () =>
+          generateHandlingZones(ctx),
+        );
+        console.error(`  ${zones.reduce((n, z) => n + z.zones, 0)} zones for ${zones.length} departments`);
+
+        const requests = await step('importing the year of service requests', async () => {
+          const bar = progress('  reading records', history.requests);
+          let seen = 0;
+          return importServiceRequests(ctx, join(outDir, HISTORY_FILES.requests), {
+            onProgress: (records) => {
+              bar.tick(records - seen);
+              seen = records;
+            },
+            onPhase: () => {
+              bar.done();
+              console.error('  writing requests, work orders, history and visits…');
+            },
+          });
+        });
+        console.error(`  ${describeImport(requests)}`);
+        for (const problem of requests.problems.slice(0, 10)) console.error(`    ${formatProblem(problem)}`);
+
+        const trained = await step('training the request classifier on the history', () =>
+          trainFromHistory(ctx),
+        );
+        for (const line of describeMetrics(trained.metrics).split('\n')) console.error(`  ${line}`);
+        const triage = await step('classifying the hotline calls waiting in triage', () =>
+          classifyTriage({ db, actor: CLASSIFIER_ACTOR }, { limit: history.unclassified }),
+        );
+        console.error(
+          `  ${triage.applied} categorised and dispatched, ${triage.queued} left in the operators' triage queue`,
         );
 
         const token = await step(`creating a token for ${DEMO_ADMIN}`, () => demoAdminToken(ctx));

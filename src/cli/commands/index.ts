@@ -8,6 +8,8 @@ import { registerClassifier } from './classifier.ts';
 import { registerDemo } from './demo.ts';
 import { registerImports } from './imports.ts';
 import { registerIngest } from './ingest.ts';
+import { registerProfiles } from './profiles.ts';
+import { registerQuality } from './quality.ts';
 import { registerRegistry } from './registry.ts';
 import { registerRequests } from './requests.ts';
 import { registerServe } from './serve.ts';
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerIngest(program);
   registerSources(program);
   registerRegistry(program);
+  registerQuality(program);
+  registerProfiles(program);
   registerApiKey(program);
   registerClassifier(program);
   registerAgencies(program);

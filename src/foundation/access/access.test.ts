@@ -117,6 +117,29 @@ describe(`access control on ${testEngine}`, () => {
     expect(res.statusCode).toBe(401);
   });
 
+  it('records when a token was last used, to the minute', async () => {
+    const ctx = systemCtx(t.db);
+    const { id, token } = await createToken(ctx, { username: 'wang-fubao' });
+    const lastUsed = async () =>
+      (
+        await t.db.query<{ at: string }>('SELECT last_used_at::text AS at FROM api_tokens WHERE id = $1', [
+          id,
+        ])
+      )[0]?.at;
+    const headers = { authorization: `Bearer ${token}` };
+    expect(await lastUsed()).toBeNull();
+    expect((await app.inject({ url: '/api/me', headers })).statusCode).toBe(200);
+    const first = await lastUsed();
+    expect(first).not.toBeNull();
+    // Within the minute a request reads, but does not write.
+    expect((await app.inject({ url: '/api/me', headers })).statusCode).toBe(200);
+    expect(await lastUsed()).toBe(first);
+    await t.db.query("UPDATE api_tokens SET last_used_at = now() - interval '2 minutes' WHERE id = $1", [id]);
+    const old = await lastUsed();
+    expect((await app.inject({ url: '/api/me', headers })).statusCode).toBe(200);
+    expect(await lastUsed()).not.toBe(old);
+  });
+
   it('masks personal data by default', async () => {
     const headers = await testApp.authAs('operator');
     const users = (await app.inject({ url: '/api/users', headers })).json() as {

@@ -5,6 +5,8 @@ import type { Actor } from './context.ts';
 import type { Role, ScopeKind } from './roles.ts';
 
 const TOKEN_PREFIX = 'cb_';
+/** How fresh `last_used_at` is kept. */
+const LAST_USED_GRAIN = '1 minute';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -23,8 +25,10 @@ export async function authenticateToken(db: Db, token: string): Promise<Actor | 
     role: Role;
     scope_kind: ScopeKind;
     scope_id: string;
+    stale: boolean;
   }>(
-    `SELECT t.id, u.username, u.role, u.scope_kind, u.scope_id
+    `SELECT t.id, u.username, u.role, u.scope_kind, u.scope_id,
+            t.last_used_at IS NULL OR t.last_used_at < now() - interval '${LAST_USED_GRAIN}' AS stale
        FROM api_tokens t JOIN users u USING (username)
       WHERE t.token_sha256 = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL
         AND (t.expires_at IS NULL OR t.expires_at > now())`,
@@ -32,7 +36,8 @@ export async function authenticateToken(db: Db, token: string): Promise<Actor | 
   );
   const row = rows[0];
   if (!row) return null;
-  // Last use is informational; a lost update here is harmless, so it is not awaited inside a transaction.
-  await db.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [row.id]);
+  // Last use is informational, to the minute: writing it on every request would make each one a
+  // write. A lost update here is harmless, so it is not awaited inside a transaction.
+  if (row.stale) await db.query('UPDATE api_tokens SET last_used_at = now() WHERE id = $1', [row.id]);
   return { username: row.username, role: row.role, scope: { kind: row.scope_kind, id: row.scope_id } };
 }

@@ -79,7 +79,7 @@ export function pointInFlatPolygon(x: number, y: number, rings: readonly Float64
   return true;
 }
 
-const EARTH_RADIUS_M = 6_371_008.8;
+export const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
 
 /** Signed planar area of a ring in m², projected around latitude `lat0`. */

@@ -137,9 +137,11 @@ export async function loadLocator(db: Db): Promise<AreaLocator> {
 
 /**
  * A locator kept current: it checks the areas data version at most once per `maxAgeMs` and
- * rebuilds when another import changed the tree.
+ * rebuilds when another import changed the tree. Pass `via` when calling inside a transaction on
+ * `db`: the check then runs through it (PGlite's one connection is the transaction's), and a tree
+ * the transaction sees differently gets a locator of its own that is not kept.
  */
-export function cachedLocator(db: Db, maxAgeMs = 1_000): () => Promise<AreaLocator> {
+export function cachedLocator(db: Db, maxAgeMs = 1_000): (via?: Db) => Promise<AreaLocator> {
   let current: { locator: AreaLocator; version: string } | undefined;
   let checkedAt = 0;
   let pending: Promise<AreaLocator> | undefined;
@@ -149,8 +151,14 @@ export function cachedLocator(db: Db, maxAgeMs = 1_000): () => Promise<AreaLocat
     if (!current || current.version !== version) current = { locator: await loadLocator(db), version };
     return current.locator;
   };
-  return async () => {
+  return async (via = db) => {
     if (current && Date.now() - checkedAt < maxAgeMs) return current.locator;
+    if (via.inTransaction) {
+      const version = await dataVersion(via, 'areas');
+      if (current?.version !== version) return loadLocator(via);
+      checkedAt = Date.now();
+      return current.locator;
+    }
     pending ??= refresh().finally(() => {
       pending = undefined;
     });

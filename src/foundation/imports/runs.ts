@@ -33,7 +33,12 @@ export interface ImportSummary extends ImportCounts {
 }
 
 /** Opens a run before any data is touched, so even a crash leaves a trace ('running' forever). */
-export async function startImport(ctx: Ctx, kind: string, file: string, input: DecodedText): Promise<string> {
+export async function startImport(
+  ctx: Ctx,
+  kind: string,
+  file: string,
+  input: Pick<DecodedText, 'sha256' | 'encoding'>,
+): Promise<string> {
   const [row] = await ctx.db.query<{ id: string }>(
     'INSERT INTO imports (kind, file_name, file_sha256, encoding, actor) VALUES ($1, $2, $3, $4, $5) RETURNING id::text',
     [kind, file, input.sha256, input.encoding, ctx.actor.username],

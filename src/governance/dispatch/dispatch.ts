@@ -36,16 +36,28 @@ export async function dispatchTarget(
 ): Promise<DispatchTarget> {
   const rule = dispatchRule(ref, category, place);
   if (!rule.patrolOf) return rule.target;
-  const worker = await gridWorkerOf(db, place.gridId);
-  const station = ref.agencies.get(rule.target.agency)!;
-  const what = `${category.name} (${category.code})`;
+  const [row] = await db.query<{ username: string }>(gridWorkerSql('$1'), [place.gridId]);
+  const worker = row?.username ?? null;
   return {
     ...rule.target,
     assignee: worker,
-    reason: worker
-      ? `${what} is a patrol item: grid worker ${worker} of grid ${place.gridId}, for ${station.name}`
-      : `${what} is a patrol item, but grid ${place.gridId} has no grid worker: ${station.name} assigns it`,
+    reason: patrolReason(ref, category, place, rule.target, worker),
   };
+}
+
+/** Why a patrol item went where it went: to the grid's worker, or to the workstation when it has none. */
+export function patrolReason(
+  ref: GovernanceReference,
+  category: Category,
+  place: DispatchPlace,
+  target: DispatchTarget,
+  worker: string | null,
+): string {
+  const station = ref.agencies.get(target.agency)!;
+  const what = `${category.name} (${category.code})`;
+  return worker
+    ? `${what} is a patrol item: grid worker ${worker} of grid ${place.gridId}, for ${station.name}`
+    : `${what} is a patrol item, but grid ${place.gridId} has no grid worker: ${station.name} assigns it`;
 }
 
 /**
@@ -123,15 +135,15 @@ export function zoneContaining(
   );
 }
 
-/** The grid's worker with the fewest open orders (several may share a grid). */
-async function gridWorkerOf(db: Db, gridId: string): Promise<string | null> {
-  const [row] = await db.query<{ username: string }>(
-    `SELECT u.username FROM users u
-      WHERE u.role = 'grid_worker' AND u.scope_kind = 'grid' AND u.scope_id = $1 AND u.disabled_at IS NULL
+/**
+ * The grid's worker with the fewest open orders (several may share a grid), as a query on the grid
+ * parameter `grid`: dispatch runs it alone, intake inside its one statement.
+ */
+export function gridWorkerSql(grid: string): string {
+  return `SELECT u.username FROM users u
+      WHERE u.role = 'grid_worker' AND u.scope_kind = 'grid' AND u.scope_id = ${grid} AND u.disabled_at IS NULL
       ORDER BY (SELECT count(*) FROM gov_work_orders w
-                 WHERE w.assignee = u.username AND w.status = ANY($2::text[])), u.username
-      LIMIT 1`,
-    [gridId, ACTIVE_ORDER_STATES],
-  );
-  return row?.username ?? null;
+                 WHERE w.assignee = u.username AND w.status IN (${ACTIVE_ORDER_STATES.map((s) => `'${s}'`).join(', ')})),
+               u.username
+      LIMIT 1`;
 }

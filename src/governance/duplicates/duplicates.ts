@@ -3,7 +3,7 @@
 // the original resolves. Operators merge reports the rule missed and unmerge ones it linked wrongly.
 import type { Db } from '../../db/db.ts';
 import { audit, type Ctx, describeScope, requirePermission } from '../../foundation/access/context.ts';
-import { distanceM } from '../../foundation/areas/geometry.ts';
+import { distanceM, EARTH_RADIUS_M } from '../../foundation/areas/geometry.ts';
 import { conflict, forbidden, invalidInput, notFound } from '../../lib/errors.ts';
 import { dispatchTarget } from '../dispatch/dispatch.ts';
 import { requireId } from '../input.ts';
@@ -20,26 +20,50 @@ export const DUPLICATE_RADIUS_M = 250;
 
 const M_PER_DEGREE = 111_320;
 
+/**
+ * The nearest open original of the category within 250 m, as a query on the parameters it is
+ * given (SQL expressions): `id` and `distance_m` (whole metres), no row when there is none. A box
+ * on the partial index narrows the search; the great-circle distance (as `distanceM`) decides.
+ */
+export function nearestOriginalSql(p: {
+  district: string;
+  category: string;
+  lng: string;
+  lat: string;
+  exclude: string;
+}): string {
+  const dLat = `${DUPLICATE_RADIUS_M / M_PER_DEGREE}`;
+  const dLng = `(${DUPLICATE_RADIUS_M} / (${M_PER_DEGREE} * cos(radians(${p.lat}))))`;
+  return `SELECT c.id, floor(c.d + 0.5)::double precision AS distance_m FROM (
+      SELECT g.id, 2 * ${EARTH_RADIUS_M} * asin(sqrt(
+               power(sin(radians(g.lat - ${p.lat}) / 2), 2) +
+               cos(radians(${p.lat})) * cos(radians(g.lat)) * power(sin(radians(g.lng - ${p.lng}) / 2), 2))) AS d
+        FROM gov_requests g
+       WHERE g.district_id = ${p.district} AND g.category_code = ${p.category} AND g.status = 'open'
+         AND g.duplicate_of IS NULL
+         AND g.lat BETWEEN ${p.lat} - ${dLat} AND ${p.lat} + ${dLat}
+         AND g.lng BETWEEN ${p.lng} - ${dLng} AND ${p.lng} + ${dLng}
+         AND (${p.exclude} IS NULL OR g.id <> ${p.exclude})) c
+     WHERE c.d <= ${DUPLICATE_RADIUS_M}
+     ORDER BY c.d, c.id LIMIT 1`;
+}
+
 /** The nearest open original of the category within 250 m, if any. */
 export async function findOriginal(
   db: Db,
   p: { districtId: string; category: string; lng: number; lat: number; exclude?: string | undefined },
 ): Promise<{ id: string; distanceM: number } | null> {
-  const dLat = DUPLICATE_RADIUS_M / M_PER_DEGREE;
-  const dLng = DUPLICATE_RADIUS_M / (M_PER_DEGREE * Math.cos((p.lat * Math.PI) / 180));
-  const rows = await db.query<{ id: string; lng: number; lat: number }>(
-    `SELECT id::text, lng, lat FROM gov_requests
-      WHERE district_id = $1 AND category_code = $2 AND status = 'open' AND duplicate_of IS NULL
-        AND lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 AND ($7::bigint IS NULL OR id <> $7)`,
-    [p.districtId, p.category, p.lat - dLat, p.lat + dLat, p.lng - dLng, p.lng + dLng, p.exclude ?? null],
+  const [row] = await db.query<{ id: string; distance_m: number }>(
+    `SELECT o.id::text, o.distance_m FROM (${nearestOriginalSql({
+      district: '$1',
+      category: '$2',
+      lng: '$3::double precision',
+      lat: '$4::double precision',
+      exclude: '$5::bigint',
+    })}) o`,
+    [p.districtId, p.category, p.lng, p.lat, p.exclude ?? null],
   );
-  let best: { id: string; distanceM: number } | null = null;
-  for (const r of rows) {
-    const d = distanceM([p.lng, p.lat], [r.lng, r.lat]);
-    if (d <= DUPLICATE_RADIUS_M && (!best || d < best.distanceM))
-      best = { id: r.id, distanceM: Math.round(d) };
-  }
-  return best;
+  return row ? { id: row.id, distanceM: row.distance_m } : null;
 }
 
 interface RequestRow {

@@ -3,12 +3,11 @@
 // a POST acts as the API key's client through the core's intake.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import type { Db } from '../../db/db.ts';
 import type { Actor, Ctx } from '../../foundation/access/context.ts';
 import { findAddressRecord } from '../../foundation/address/queries.ts';
-import { type AreaLocator, cachedLocator } from '../../foundation/areas/locator.ts';
 import { getCategory, listCategories } from '../catalogue/catalogue.ts';
 import type { Category } from '../catalogue/model.ts';
+import { areaLocator } from '../requests/locate.ts';
 import type { RequestStatus, ServiceRequest } from '../requests/model.ts';
 import { getServiceRequest, listServiceRequests } from '../requests/read.ts';
 import { submitServiceRequest } from '../requests/submit.ts';
@@ -180,25 +179,31 @@ export async function createRequest(
     },
   };
   const token = randomBytes(12).toString('base64url');
-  // Not wrapped in a transaction of ours: the core runs its own, and its reference cache is keyed by
-  // the root database. A token lost to a crash between the two writes only costs that token.
-  const created = await submitServiceRequest(actorCtx, {
-    channel: 'open311',
-    category: category.code,
-    description: input.description || category.name,
-    ...(point ? { lng: point.lng, lat: point.lat } : {}),
-    ...(address ? { address } : {}),
-    urgent: urgentValue === 'true',
-    reporter: {
-      ...(name ? { name } : {}),
-      ...(input.phone ? { phone: input.phone } : {}),
-      ...(input.email ? { email: input.email } : {}),
-      ...(input.account_id || input.device_id ? { ref: input.account_id ?? input.device_id } : {}),
+  const created = await submitServiceRequest(
+    actorCtx,
+    {
+      channel: 'open311',
+      category: category.code,
+      description: input.description || category.name,
+      ...(point ? { lng: point.lng, lat: point.lat } : {}),
+      ...(address ? { address } : {}),
+      urgent: urgentValue === 'true',
+      reporter: {
+        ...(name ? { name } : {}),
+        ...(input.phone ? { phone: input.phone } : {}),
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.account_id || input.device_id ? { ref: input.account_id ?? input.device_id } : {}),
+      },
     },
-  });
-  await ctx.db.query(
-    'INSERT INTO open311_tokens (token, service_request_id, api_key_id) VALUES ($1, $2, $3)',
-    [token, created.id, key.id],
+    {
+      // Written by the intake's own statement: a request that got a reply always has its token.
+      alsoInsert: {
+        name: 'open311_token',
+        sql: (id, p) =>
+          `INSERT INTO open311_tokens (token, service_request_id, api_key_id) SELECT $${p}, ${id}::text, $${p + 1}::bigint`,
+        params: [token, key.id],
+      },
+    },
   );
   return {
     service_request_id: created.id,
@@ -296,15 +301,8 @@ export function parseRequestQuery(query: Record<string, string | undefined>, now
   };
 }
 
-const locators = new WeakMap<Db, () => Promise<AreaLocator>>();
-
 async function formatter(ctx: Ctx) {
-  let locator = locators.get(ctx.db);
-  if (!locator) {
-    locator = cachedLocator(ctx.db, 10_000);
-    locators.set(ctx.db, locator);
-  }
-  const areas = await locator();
+  const areas = await areaLocator(ctx.db);
   const categories = new Map((await listCategories(readerCtx(ctx), {})).map((c) => [c.code, c]));
   return {
     areaName: (id: string | null) => (id ? (areas.get(id)?.name ?? null) : null),

@@ -9,16 +9,16 @@ import { type AreaLocator, cachedLocator } from '../../foundation/areas/locator.
 import { invalidInput } from '../../lib/errors.ts';
 import { LOCATION_CONFLICT_M, type RequestLocation } from './model.ts';
 
-const locators = new WeakMap<Db, () => Promise<AreaLocator>>();
+const locators = new WeakMap<Db, (via?: Db) => Promise<AreaLocator>>();
 
-/** The process's area locator for this database, rebuilt when the area tree changes. */
+/** The process's area locator for this database (or a transaction on it), rebuilt when the tree changes. */
 export function areaLocator(db: Db): Promise<AreaLocator> {
-  let get = locators.get(db);
+  let get = locators.get(db.root);
   if (!get) {
-    get = cachedLocator(db);
-    locators.set(db, get);
+    get = cachedLocator(db.root);
+    locators.set(db.root, get);
   }
-  return get();
+  return get(db);
 }
 
 export interface Placement {
@@ -35,7 +35,8 @@ export async function placeRequest(
   let match: MatchResult | null = null;
   let addressPoint: [number, number] | null = null;
   if (input.address) {
-    match = matchAddress(await currentMatchIndex(db), input.address);
+    // The index is cached per database object: the root's, unless a caller's transaction must be used.
+    match = matchAddress(await currentMatchIndex(db.inTransaction ? db : db.root), input.address);
     if (match.status === 'matched' && match.address_id)
       addressPoint = await addressCoordinates(db, locator, match.address_id, match.grid_id);
   }

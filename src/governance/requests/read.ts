@@ -244,25 +244,32 @@ export async function listServiceRequests(
     f.updatedSince ?? null,
     f.duplicateOf ?? null,
   ];
+  // Only an agency filter or an agency's scope needs the work order to choose the rows: otherwise
+  // the count and the page come from the requests alone, and only the page's rows are joined.
+  const byOrder = f.agency !== undefined || ctx.actor.scope.kind === 'agency';
+  const from = byOrder ? REQUEST_FROM : 'FROM gov_requests r';
   const where = `($1::bigint[] IS NULL OR r.id = ANY($1::bigint[]))
      AND ($2::text[] IS NULL OR r.status = ANY($2::text[]))
      AND ($3::text[] IS NULL OR r.category_code = ANY($3::text[]))
      AND ($4::text[] IS NULL OR r.channel = ANY($4::text[]))
      AND ($5::text IS NULL OR $5 IN (r.district_id, r.subdistrict_id, r.community_id, r.grid_id))
-     AND ($6::text IS NULL OR w.agency_code = $6)
+     AND ${byOrder ? '($6::text IS NULL OR w.agency_code = $6)' : '$6::text IS NULL'}
      AND ($7::timestamptz IS NULL OR r.submitted_at >= $7)
      AND ($8::timestamptz IS NULL OR r.submitted_at < $8)
      AND ($9::timestamptz IS NULL OR r.updated_at >= $9)
      AND ($10::bigint IS NULL OR r.duplicate_of = $10)
      AND ${scopeSql(ctx.actor, params)}`;
   const [count] = await ctx.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n ${REQUEST_FROM} WHERE ${where}`,
+    `SELECT count(*)::int AS n ${from} WHERE ${where}`,
     params,
   );
   const direction = f.order === 'oldest' ? 'ASC' : 'DESC';
+  const order = `ORDER BY r.submitted_at ${direction}, r.id ${direction}`;
   const rows = await ctx.db.query<RequestRow>(
-    `${REQUEST_SELECT} WHERE ${where} ORDER BY r.submitted_at ${direction}, r.id ${direction}
-      LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    `WITH page AS (
+       SELECT r.district_id, r.id ${from} WHERE ${where} ${order}
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2})
+     ${REQUEST_SELECT} JOIN page ON page.district_id = r.district_id AND page.id = r.id ${order}`,
     [...params, f.limit, f.offset],
   );
   return {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeGbk } from '../testing.ts';
-import { decodeLine, formatResult, readLines } from './batch.ts';
+import { decodeLine, formatResult, packMatchData, readLines, unpackMatchData } from './batch.ts';
+import type { MatchData } from './index.ts';
 import { unmatched } from './match.ts';
 
 async function* pieces(...chunks: (string | Uint8Array)[]) {
@@ -41,5 +42,34 @@ describe('reading input lines', () => {
     const result = unmatched('a\tb', 'empty input');
     expect(JSON.parse(formatResult(result, true))).toMatchObject({ input: 'a\tb', status: 'unmatched' });
     expect(formatResult(result, false)).toBe('a b\tunmatched\t\t\t0.00\t\tempty input');
+  });
+});
+
+describe('handing the library to a worker', () => {
+  it('packs each column into one string and unpacks it unchanged, nulls and empty strings apart', () => {
+    const data: MatchData = {
+      versions: { addresses: '3', areas: '1', aliases: '0' },
+      areas: [{ id: '440304', name: '福田区', level: 'district', parentId: null }],
+      buildings: {
+        id: ['B1', 'B2'],
+        road: ['益田路', null],
+        roadNo: ['3013', ''],
+        estate: [null, '石厦村'],
+        building: ['A座', null],
+        aliases: [['南方国际'], []],
+        gridId: ['g1', 'g2'],
+        communityId: ['c1', null],
+        subdistrictId: ['s1', 's1'],
+      },
+      rooms: { id: ['R1'], building: Int32Array.from([0]), entrance: [null], floor: ['23'], room: ['2301'] },
+      aliases: [],
+    };
+    const copy = unpackMatchData(structuredClone(packMatchData(data)));
+    expect(copy).toEqual(data);
+    const empty: MatchData = {
+      ...data,
+      rooms: { id: [], building: new Int32Array(0), entrance: [], floor: [], room: [] },
+    };
+    expect(unpackMatchData(packMatchData(empty)).rooms).toEqual(empty.rooms);
   });
 });

@@ -3,6 +3,7 @@
 // input order. Large inputs share the work with worker threads, each holding its own copy of the
 // index; the main thread keeps matching too, so two cores both work.
 import { availableParallelism } from 'node:os';
+import { setImmediate } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { MatchData, MatchIndex } from './index.ts';
 import { type MatchResult, type MatchStatus, matchAddress, unmatched } from './match.ts';
@@ -19,6 +20,8 @@ const CHUNK_LINES = 1_000;
 export const PARALLEL_AFTER = 20_000;
 /** A line longer than this is cut (it is no address anyway): bounds memory on a file without newlines. */
 const MAX_LINE_BYTES = 1 << 20;
+/** Chunks a worker holds at once. */
+const WORKER_QUEUE = 4;
 /** Chunks waiting to be written in order, before reading pauses. */
 const MAX_QUEUED = 64;
 
@@ -100,6 +103,96 @@ export function formatResult(result: MatchResult, jsonl: boolean): string {
   ].join('\t');
 }
 
+// ---- handing the library to a worker ---------------------------------------------------------------
+
+/**
+ * MatchData with each column of strings as one string: copying a few long strings to a thread is a
+ * memory copy, copying millions of short ones costs seconds at scale 1.
+ */
+export interface PackedMatchData {
+  versions: MatchData['versions'];
+  areas: MatchData['areas'];
+  aliases: MatchData['aliases'];
+  buildings: Record<Exclude<keyof MatchData['buildings'], 'aliases'>, PackedColumn> & { aliases: string };
+  rooms: Record<Exclude<keyof MatchData['rooms'], 'building'>, PackedColumn> & { building: Int32Array };
+}
+
+interface PackedColumn {
+  length: number;
+  text: string;
+}
+
+const SEPARATOR = '\u0000';
+const NULL = '\u0001';
+
+function pack(column: readonly (string | null)[]): PackedColumn {
+  return { length: column.length, text: column.map((v) => (v === null ? NULL : v)).join(SEPARATOR) };
+}
+
+function unpack(column: PackedColumn): (string | null)[] {
+  if (column.length === 0) return [];
+  const values: (string | null)[] = column.text.split(SEPARATOR);
+  for (let i = 0; i < values.length; i++) if (values[i] === NULL) values[i] = null;
+  return values;
+}
+
+export function packMatchData(data: MatchData): PackedMatchData {
+  const b = data.buildings;
+  const r = data.rooms;
+  return {
+    versions: data.versions,
+    areas: data.areas,
+    aliases: data.aliases,
+    buildings: {
+      id: pack(b.id),
+      road: pack(b.road),
+      roadNo: pack(b.roadNo),
+      estate: pack(b.estate),
+      building: pack(b.building),
+      aliases: JSON.stringify(b.aliases),
+      gridId: pack(b.gridId),
+      communityId: pack(b.communityId),
+      subdistrictId: pack(b.subdistrictId),
+    },
+    rooms: {
+      id: pack(r.id),
+      building: r.building,
+      entrance: pack(r.entrance),
+      floor: pack(r.floor),
+      room: pack(r.room),
+    },
+  };
+}
+
+export function unpackMatchData(packed: PackedMatchData): MatchData {
+  const b = packed.buildings;
+  const r = packed.rooms;
+  const strings = (column: PackedColumn) => unpack(column) as string[];
+  return {
+    versions: packed.versions,
+    areas: packed.areas,
+    aliases: packed.aliases,
+    buildings: {
+      id: strings(b.id),
+      road: unpack(b.road),
+      roadNo: unpack(b.roadNo),
+      estate: unpack(b.estate),
+      building: unpack(b.building),
+      aliases: JSON.parse(b.aliases) as string[][],
+      gridId: strings(b.gridId),
+      communityId: unpack(b.communityId),
+      subdistrictId: unpack(b.subdistrictId),
+    },
+    rooms: {
+      id: strings(r.id),
+      building: r.building,
+      entrance: unpack(r.entrance),
+      floor: unpack(r.floor),
+      room: unpack(r.room),
+    },
+  };
+}
+
 export interface ChunkOutput {
   text: string;
   counts: Counts;
@@ -154,8 +247,9 @@ export async function matchStream(
       seen += lines.length;
       if (workers.length === 0 && options.workers > 0 && seen >= PARALLEL_AFTER)
         workers = Array.from({ length: options.workers }, () => startWorker(options.data, options.jsonl));
-      // A worker takes a chunk while it has fewer than two; otherwise the main thread matches it now.
-      const worker = workers.find((w) => w.inFlight < 2);
+      // A worker takes a chunk while it has fewer than WORKER_QUEUE; otherwise the main thread
+      // matches it now. Queued chunks keep the worker busy while the main thread is matching.
+      const worker = workers.find((w) => w.inFlight < WORKER_QUEUE);
       if (worker) {
         const entry = { done: false, output: worker.run(lines) };
         entry.output.then(
@@ -167,6 +261,8 @@ export async function matchStream(
         queue.push(entry);
       } else {
         queue.push({ done: true, output: Promise.resolve(matchChunk(index, lines, options.jsonl)) });
+        // Let the workers' answers in (events wait while this thread matches), so they get more.
+        if (workers.length > 0) await setImmediate();
       }
       options.onLines?.(lines.length);
       await flush(false);
@@ -190,7 +286,7 @@ const WORKER_MODULE = new URL('./worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_MODULE)}); });`;
 
 function startWorker(data: MatchData, jsonl: boolean): MatchWorker {
-  const thread = new Worker(BOOTSTRAP, { eval: true, workerData: { data, jsonl } });
+  const thread = new Worker(BOOTSTRAP, { eval: true, workerData: { data: packMatchData(data), jsonl } });
   const waiting = new Map<number, { resolve: (o: ChunkOutput) => void; reject: (e: Error) => void }>();
   let next = 0;
   let failure: Error | undefined;

@@ -3,8 +3,15 @@
 // plain SQL; rebuilt when the 'addresses' or 'areas' data version changes, while confirmed aliases
 // (the review queue's answers) reload on their own, cheaper version.
 import type { Db } from '../../../db/db.ts';
-import type { AreaLevel } from '../../areas/locator.ts';
-import { adminNames, buildLexicon, type Lexicon, type LexiconName } from './lexicon.ts';
+import type { AreaLevel, AreaRef } from '../../areas/locator.ts';
+import {
+  adminNames,
+  buildLexicon,
+  charsOnly,
+  type Lexicon,
+  type LexiconName,
+  nameSurfaces,
+} from './lexicon.ts';
 import { buildingKey, entranceKey, nameKey, roadNoKey, roomKey } from './normalise.ts';
 
 export interface AreaInfo {
@@ -54,6 +61,9 @@ export interface ConfirmedAlias {
   parentId: string | null;
 }
 
+/** An area and the areas above it, by level: what each result carries. Shared and frozen. */
+export type AreaChain = Readonly<Partial<Record<'district' | 'subdistrict' | 'community' | 'grid', AreaRef>>>;
+
 export interface Poi {
   value: string;
   /** The buildings this name covers. */
@@ -68,9 +78,13 @@ export interface MatchIndex {
   /** Areas named in the lexicon (subdistricts and communities), by lexicon ref. */
   namedAreas: AreaInfo[];
   areaById: Map<string, AreaInfo>;
+  /** Every area's chain, computed once. */
+  chains: Map<string, AreaChain>;
   buildingById: Map<string, number>;
   /** `roadRef|number` → buildings with that door plate. */
   plates: Map<string, number[]>;
+  /** Door number → the roads that have it. */
+  roadsByNumber: Map<string, number[]>;
   /** Per building: its road's ref (-1 without a road), its building key (`3`, `B`). */
   buildingRoad: Int32Array;
   buildingKeys: (string | null)[];
@@ -84,13 +98,38 @@ export interface MatchIndex {
 }
 
 export interface FuzzyIndex {
-  names: { key: string; poi: number; grams: string[] }[];
+  /** Per poi ref: its key's distinct character pairs. */
+  names: { key: string; poi: number; grams: string[]; gramSet: ReadonlySet<string> }[];
   byGram: Map<string, number[]>;
-  /** Names by their first and by their second character: one edit keeps one of them in place. */
-  byLead: Map<string, number[]>;
-  /** Road names (normalised), by road ref. */
+  /** Per building: the poi refs it belongs to (estate and aliases). */
+  buildingPois: number[][];
+  /** Scratch counters per name for a similarity search (the search is synchronous). */
+  hits: Int32Array;
+  /** Every way a road or estate is written (canonical, short, numerals as words), for spelling fixes. */
+  forms: NameForm[];
+  /** Forms by their first and by their second character, and length (`leadKey`). */
+  byLead: Map<number, number[]>;
+  /** Scratch marks per form for one lookup, and the lookup count (lookups are synchronous). */
+  stamps: Int32Array;
+  lookups: number;
+  /** The canonical key a fix writes into the text, by road ref and by poi ref. */
   roadKeys: string[];
+  /** Each road's forms, by road ref. */
+  roadForms: string[][];
+  poiKeys: string[];
 }
+
+export interface NameForm {
+  text: string;
+  kind: 'road' | 'poi';
+  ref: number;
+}
+
+/** Shorter forms are only read exactly: one edit in two characters is another name. */
+export const FUZZY_MIN_CHARS = 3;
+
+/** A character code and a length as one map key. */
+export const leadKey = (code: number, length: number) => code * 64 + Math.min(length, 63);
 
 // ---- loading ------------------------------------------------------------------------------------
 
@@ -257,6 +296,7 @@ export function indexFromData(data: MatchData): MatchIndex {
     if (poi.buildings.at(-1) !== building) poi.buildings.push(building);
   };
   const plates = new Map<string, number[]>();
+  const roadsByNumber = new Map<string, number[]>();
   const plateKeyOf = memo(roadNoKey);
   const buildingKeyOf = memo((text) => buildingKey(text));
   const buildingKeys: (string | null)[] = new Array(count);
@@ -279,7 +319,12 @@ export function indexFromData(data: MatchData): MatchIndex {
         const plate = `${ref}|${no}`;
         const list = plates.get(plate);
         if (list) list.push(i);
-        else plates.set(plate, [i]);
+        else {
+          plates.set(plate, [i]);
+          const roadsWithNo = roadsByNumber.get(no);
+          if (roadsWithNo) roadsWithNo.push(ref);
+          else roadsByNumber.set(no, [ref]);
+        }
       }
     }
     addPoi(b.estate[i], i);
@@ -293,24 +338,50 @@ export function indexFromData(data: MatchData): MatchIndex {
   const fuzzy: FuzzyIndex = {
     names: [],
     byGram: new Map(),
+    buildingPois: Array.from({ length: count }, () => []),
+    hits: new Int32Array(poiMembers.size),
+    forms: [],
     byLead: new Map(),
+    stamps: new Int32Array(0),
+    lookups: 0,
     roadKeys: roads.map((road) => nameKey(road)),
+    roadForms: roads.map(() => []),
+    poiKeys: [],
   };
-  const addTo = (map: Map<string, number[]>, key: string, at: number) => {
+  const addTo = <K>(map: Map<K, number[]>, key: K, at: number) => {
     const list = map.get(key);
-    if (list) list.push(at);
-    else map.set(key, [at]);
+    if (list) {
+      if (list.at(-1) !== at) list.push(at);
+    } else map.set(key, [at]);
   };
+  const addForms = (name: string, kind: 'road' | 'poi', ref: number) => {
+    const texts = new Set(nameSurfaces(name, kind).map((s) => s.surface));
+    texts.add(charsOnly(name).replace(/[()[\]{}【】（）]/g, ''));
+    for (const text of texts) {
+      if (text.length < FUZZY_MIN_CHARS) continue;
+      if (kind === 'road') fuzzy.roadForms[ref]!.push(text);
+      const at = fuzzy.forms.length;
+      fuzzy.forms.push({ text, kind, ref });
+      addTo(fuzzy.byLead, leadKey(text.charCodeAt(0), text.length), at);
+      addTo(fuzzy.byLead, leadKey(text.charCodeAt(1), text.length), at);
+    }
+  };
+  roads.forEach((road, ref) => {
+    addForms(road, 'road', ref);
+  });
   for (const [key, poi] of poiMembers) {
     const ref = pois.length;
     pois.push({ value: poi.value, members: new Set(poi.buildings) });
     names.push({ name: poi.value, kind: 'poi', ref });
-    const grams = bigrams(key);
+    fuzzy.poiKeys.push(key);
+    addForms(poi.value, 'poi', ref);
+    for (const b of poi.buildings) fuzzy.buildingPois[b]!.push(ref);
+    const gramSet = new Set(bigrams(key));
     const at = fuzzy.names.length;
-    fuzzy.names.push({ key, poi: ref, grams });
-    for (const gram of new Set(grams)) addTo(fuzzy.byGram, gram, at);
-    for (const lead of new Set(key.slice(0, 2))) addTo(fuzzy.byLead, lead, at);
+    fuzzy.names.push({ key, poi: ref, grams: [...gramSet], gramSet });
+    for (const gram of gramSet) addTo(fuzzy.byGram, gram, at);
   }
+  fuzzy.stamps = new Int32Array(fuzzy.forms.length);
 
   const r = data.rooms;
   const roomsByKey: (Map<string, number[]> | undefined)[] = new Array(count);
@@ -339,8 +410,10 @@ export function indexFromData(data: MatchData): MatchIndex {
     pois,
     namedAreas,
     areaById,
+    chains: areaChains(data.areas, areaById),
     buildingById,
     plates,
+    roadsByNumber,
     buildingRoad,
     buildingKeys,
     roomsByKey,
@@ -350,6 +423,20 @@ export function indexFromData(data: MatchData): MatchIndex {
   };
   setAliases(index, data.aliases);
   return index;
+}
+
+function areaChains(areas: readonly AreaInfo[], byId: ReadonlyMap<string, AreaInfo>): Map<string, AreaChain> {
+  const chains = new Map<string, AreaChain>();
+  for (const start of areas) {
+    const chain: Partial<Record<AreaLevel, AreaRef>> = {};
+    let area: AreaInfo | undefined = start;
+    for (let guard = 0; area && guard < 10; guard++) {
+      chain[area.level] = Object.freeze({ id: area.id, name: area.name, level: area.level });
+      area = area.parentId ? byId.get(area.parentId) : undefined;
+    }
+    chains.set(start.id, Object.freeze(chain));
+  }
+  return chains;
 }
 
 /** Replaces the confirmed aliases (after a review confirmation) without rebuilding the rest. */

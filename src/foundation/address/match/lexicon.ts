@@ -17,13 +17,57 @@ export interface LexEntry {
   outside: boolean;
 }
 
-interface TrieNode {
-  next: Map<string, TrieNode>;
+export interface TrieNode {
+  /** By character code: lookups allocate no one-character strings. */
+  next: Map<number, TrieNode>;
   entries?: LexEntry[];
+  /** The kinds among `entries` (KIND_BITS), and the entries of each kind when they are mixed. */
+  kinds: number;
+  byKind?: Map<number, LexEntry[]>;
+}
+
+/** One bit per kind of entry a name can be (a road's or estate's short form apart). */
+export const KIND_BITS = {
+  road: 1,
+  roadShort: 2,
+  poi: 4,
+  poiShort: 8,
+  town: 16,
+  community: 32,
+  admin: 64,
+} as const;
+
+function kindBit(e: LexEntry): number {
+  switch (e.kind) {
+    case 'road':
+      return e.short ? KIND_BITS.roadShort : KIND_BITS.road;
+    case 'poi':
+      return e.short ? KIND_BITS.poiShort : KIND_BITS.poi;
+    case 'town':
+      return KIND_BITS.town;
+    case 'community':
+      return KIND_BITS.community;
+    default:
+      return KIND_BITS.admin;
+  }
+}
+
+/** The entries of `node` of the kinds in `bits`: the same list object every time. */
+export function entriesOf(node: TrieNode, bits: number): LexEntry[] {
+  if ((node.kinds & ~bits) === 0) return node.entries!;
+  node.byKind ??= new Map();
+  let list = node.byKind.get(bits);
+  if (!list) {
+    list = node.entries!.filter((e) => (kindBit(e) & bits) !== 0);
+    node.byKind.set(bits, list);
+  }
+  return list;
 }
 
 export interface Lexicon {
   root: TrieNode;
+  /** The root's children by character code, as a flat array: the scan looks up every character. */
+  first: (TrieNode | undefined)[];
   size: number;
 }
 
@@ -38,7 +82,7 @@ export interface LexiconName {
 }
 
 /** A name's characters in canonical width, script and case, numerals left as written. */
-function charsOnly(name: string): string {
+export function charsOnly(name: string): string {
   return toSimplified(name.normalize('NFKC').toUpperCase()).replace(/\s/g, '');
 }
 
@@ -100,17 +144,35 @@ export function shortForm(name: string, suffixes: readonly string[], numbered = 
   return !numbered && /\d$/.test(short) ? undefined : short;
 }
 
+/**
+ * How a name can be written, as the lexicon reads it: its canonical key, and for roads and estates
+ * the short form without the generic ending. A lane numbered in words keeps them without its suffix
+ * (`下沙四坊` → `下沙四`), the spelling that still reads apart from the door number after it.
+ */
+export function nameSurfaces(name: string, kind: LexKind): { surface: string; short: boolean }[] {
+  const surface = nameKey(name);
+  const out = [{ surface, short: false }];
+  const suffixes = kind === 'road' ? ROAD_SUFFIXES : kind === 'poi' ? ESTATE_SUFFIXES : undefined;
+  if (!suffixes) return out;
+  const short = shortForm(surface, suffixes);
+  if (short) out.push({ surface: short, short: true });
+  const spoken = shortForm(charsOnly(name), suffixes, true);
+  if (spoken && /[零〇一二三四五六七八九十]$/.test(spoken)) out.push({ surface: spoken, short: true });
+  return out;
+}
+
 export function buildLexicon(names: readonly LexiconName[]): Lexicon {
-  const root: TrieNode = { next: new Map() };
+  const root: TrieNode = { next: new Map(), kinds: 0 };
   let size = 0;
   const add = (surface: string, entry: LexEntry) => {
     if (surface.length < 2) return;
     let node = root;
-    for (const char of surface) {
-      let child = node.next.get(char);
+    for (let i = 0; i < surface.length; i++) {
+      const code = surface.charCodeAt(i);
+      let child = node.next.get(code);
       if (!child) {
-        child = { next: new Map() };
-        node.next.set(char, child);
+        child = { next: new Map(), kinds: 0 };
+        node.next.set(code, child);
       }
       node = child;
     }
@@ -120,23 +182,24 @@ export function buildLexicon(names: readonly LexiconName[]): Lexicon {
     );
     if (!duplicate) {
       node.entries.push(entry);
+      node.kinds |= kindBit(entry);
       size += 1;
     }
   };
   for (const n of names) {
-    const surface = nameKey(n.name);
     const entry = { kind: n.kind, ref: n.ref, value: n.value ?? n.name, outside: n.outside ?? false };
-    add(surface, { ...entry, short: false });
-    const suffixes = n.kind === 'road' ? ROAD_SUFFIXES : n.kind === 'poi' ? ESTATE_SUFFIXES : undefined;
-    if (!suffixes) continue;
-    const short = shortForm(surface, suffixes);
-    if (short) add(short, { ...entry, short: true });
-    // A lane numbered in words keeps them without its suffix (`下沙四坊` → `下沙四`), the spelling
-    // that still reads apart from the door number after it.
-    const spoken = shortForm(charsOnly(n.name), suffixes, true);
-    if (spoken && /[零〇一二三四五六七八九十]$/.test(spoken)) add(spoken, { ...entry, short: true });
+    for (const { surface, short } of nameSurfaces(n.name, n.kind)) add(surface, { ...entry, short });
   }
-  return { root, size };
+  const first = new Array<TrieNode | undefined>(0x10000).fill(undefined);
+  for (const [code, node] of root.next) first[code] = node;
+  return { root, first, size };
+}
+
+/** Whether the lexicon knows a longer name that starts with text[from, to). */
+export function continues(lexicon: Lexicon, text: string, from: number, to: number): boolean {
+  let node: TrieNode | undefined = lexicon.root;
+  for (let i = from; i < to && node; i++) node = node.next.get(text.charCodeAt(i));
+  return node !== undefined && node.next.size > 0;
 }
 
 /** Every name that starts at `start`, longest first. */
@@ -144,7 +207,7 @@ export function lookup(lexicon: Lexicon, text: string, start: number): LexMatch[
   const matches: LexMatch[] = [];
   let node: TrieNode | undefined = lexicon.root;
   for (let i = start; i < text.length; i++) {
-    node = node.next.get(text[i]!);
+    node = node.next.get(text.charCodeAt(i));
     if (!node) break;
     if (node.entries) matches.push({ end: i + 1, entries: node.entries });
   }

@@ -22,7 +22,7 @@ describe(`matchAddress on ${testEngine}`, () => {
   };
 
   it('builds an index of the library: buildings, rooms, plates, names', () => {
-    expect(index.data.buildings.id).toHaveLength(9);
+    expect(index.data.buildings.id).toHaveLength(13);
     expect(index.data.rooms.id.length).toBeGreaterThan(20);
     expect(index.plates.get(`${index.roads.indexOf('益田路')}|3013`)).toHaveLength(2);
     expect(index.pois.map((p) => p.value)).toEqual(
@@ -114,6 +114,46 @@ describe(`matchAddress on ${testEngine}`, () => {
     expectMatched(match('益田陆3013号B座2301'), roomId('NF-B', '2301'), 'room');
   });
 
+  it('reads a lane whose numeral is left out, when only one lane has that door number', () => {
+    expectMatched(match('石厦北街9号201'), roomId('SX3-9', '201'), 'room');
+    const both = match('石厦北街5号');
+    expect(both.status).toBe('ambiguous');
+    expect(both.candidates.map((c) => c.address_id).sort()).toEqual(['SX-5', 'SX3-5']);
+  });
+
+  it('reads a lane numeral run into the door number after it', () => {
+    expectMatched(match('石厦北三九号'), 'SX3-9', 'building');
+    expectMatched(match('石厦北二五号201'), roomId('SX-5', '201'), 'room');
+  });
+
+  it('does not take a short name for the whole when more of an unknown name follows it', () => {
+    // 福华园 is 福华 + 园: 福华花园 (one character left out) has no 2栋; 福华新村 does, but the
+    // text does not say 福华新村.
+    expect(match('福华园2栋').status).not.toBe('matched');
+    expectMatched(match('福华园1栋101'), roomId('FHY-1', '101'), 'room');
+  });
+
+  it('reads a misspelt estate glued to words before it', () => {
+    expectMatched(match('市民反映南方国计广场B座2301'), roomId('NF-B', '2301'), 'room');
+  });
+
+  it('prefers a building written with its unit to a bare number, and refuses two of them', () => {
+    expectMatched(match('南方国际广场3号B座2301'), roomId('NF-B', '2301'), 'room');
+    const two = match('南方国际广场A座B座2301');
+    expect(two.status).not.toBe('matched');
+    expect(two.reason).toMatch(/two different buildings/);
+  });
+
+  it('reads 塔 as a building and 号楼下 as downstairs', () => {
+    expectMatched(match('南方国际广场B塔2301'), roomId('NF-B', '2301'), 'room');
+    expectMatched(match('南方国际广场B座2301号楼下'), roomId('NF-B', '2301'), 'room');
+  });
+
+  it('takes a door plate for the building only where the named estate agrees', () => {
+    // 福华路1号 is 福华大厦, a building without a number: 福华新村1栋 on 福华路 is no plate 1.
+    expectMatched(match('福华路福华新村1栋301'), roomId('FH-1', '301', '1单元'), 'room');
+  });
+
   it('is ambiguous for an estate only similar to a library name, with the likely building as a candidate', () => {
     const r = match('南方国计厂场B座2301');
     expect(r.status).toBe('ambiguous');
@@ -136,6 +176,11 @@ describe(`matchAddress on ${testEngine}`, () => {
     expectMatched(right, roomId('NF-B', '2301'), 'room');
     expectMatched(wrong, roomId('NF-B', '2301'), 'room');
     expect(wrong.score).toBeLessThan(right.score);
+    // A wrong community inside the wrong subdistrict named with it is one mistake, not two.
+    const pair = match('华强北街道福强社区石厦北二街5号');
+    const apart = match('华强北街道明月社区石厦北二街5号');
+    expectMatched(pair, 'SX-5', 'building');
+    expect(pair.score).toBeGreaterThan(apart.score);
   });
 
   it('never matches a building the estate does not have', () => {

@@ -48,6 +48,23 @@ describe('character normalisation', () => {
     expect(convertChineseNumerals('石厦北二街')).toBe('石厦北2街');
   });
 
+  it('reads a lane numeral apart from the door number after it', () => {
+    // A door number is said as a number; two numerals digit by digit after a name are lane + door.
+    expect(convertChineseNumerals('新洲七六号')).toBe('新洲七6号');
+    expect(convertChineseNumerals('新洲八五十九号')).toBe('新洲八59号');
+    expect(convertChineseNumerals('下梅林一三十四号')).toBe('下梅林一34号');
+    expect(convertChineseNumerals('三四号')).toBe('34号');
+    expect(chineseNumber('八五十')).toBeUndefined();
+    // Two numerals digit by digit count rooms and doors, not roads.
+    expect(convertChineseNumerals('八一路')).toBe('八一路');
+    expect(convertChineseNumerals('二三零一室')).toBe('2301室');
+  });
+
+  it('converts script character by character, also in long texts', () => {
+    expect(toSimplified('華強北路華強廣場')).toBe('华强北路华强广场');
+    expect(toSimplified('🏠華強')).toBe('🏠华强');
+  });
+
   it('leaves numerals that are words alone', () => {
     expect(convertChineseNumerals('百花园')).toBe('百花园');
     expect(convertChineseNumerals('五洲宾馆')).toBe('五洲宾馆');
@@ -70,8 +87,15 @@ describe('unit spellings', () => {
     ['B座', 'B栋'],
     ['B栋', 'B栋'],
     ['b座', 'B栋'],
+    ['B塔', 'B栋'],
+    ['c塔楼', 'C栋'],
+    ['16F栋', '16F栋'],
   ])('building %s → %s', (input, expected) => {
     expect(normaliseChars(input)).toBe(expected);
+  });
+
+  it('keeps 号楼下 (downstairs of a number) apart from a building', () => {
+    expect(clean('南方国际广场B座2301号楼下')).toBe('南方国际广场B栋2301号');
   });
 
   it.each([

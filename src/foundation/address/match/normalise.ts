@@ -7,26 +7,38 @@ import { Converter } from 'opencc-js/t2cn';
 
 // Taiwan-standard source also covers the common Hong Kong and mainland-traditional forms.
 const toSimplifiedPhrase = Converter({ from: 'tw', to: 'cn' });
-// Most input is already simplified: a per-character memo lets it skip the converter.
-const changesInSimplified = new Map<string, boolean>();
+// Character by character, memoised by code: an address has no phrase whose characters convert
+// otherwise, and the converter's phrase segmentation costs more than the rest of normalising.
+const simplifiedCode = new Uint16Array(0x10000);
+
+function simplify(code: number): number {
+  let simple = simplifiedCode[code]!;
+  if (simple === 0) {
+    const char = String.fromCharCode(code);
+    const converted = EXTRA_SIMPLIFIED[char] ?? (toSimplifiedPhrase(char) as string);
+    simple = converted.length === 1 ? converted.charCodeAt(0) : code;
+    simplifiedCode[code] = simple;
+  }
+  return simple;
+}
 
 export function toSimplified(text: string): string {
-  for (const char of text) {
-    if (char.charCodeAt(0) < 0x3400) continue;
-    let changes = changesInSimplified.get(char);
-    if (changes === undefined) {
-      changes = toSimplifiedPhrase(char) !== char || EXTRA_SIMPLIFIED[char] !== undefined;
-      changesInSimplified.set(char, changes);
-    }
-    if (changes)
-      return toSimplifiedPhrase(text).replace(EXTRA_SIMPLIFIED_RE, (c: string) => EXTRA_SIMPLIFIED[c]!);
+  let out: string | undefined;
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // Ideographs only (surrogate pairs of rare ones and emoji pass unchanged).
+    if (code < 0x3400 || (code >= 0xd800 && code < 0xf900) || code > 0xfaff) continue;
+    const simple = simplify(code);
+    if (simple === code) continue;
+    out = (out ?? '') + text.slice(copied, i) + String.fromCharCode(simple);
+    copied = i + 1;
   }
-  return text;
+  return out === undefined ? text : out + text.slice(copied);
 }
 
 // Variants OpenCC keeps but which mean the same in an address (邨 is the Hong Kong spelling of 村).
 const EXTRA_SIMPLIFIED: Record<string, string> = { 邨: '村', 衞: '卫' };
-const EXTRA_SIMPLIFIED_RE = new RegExp(`[${Object.keys(EXTRA_SIMPLIFIED).join('')}]`, 'g');
 
 // ---- Chinese numerals -----------------------------------------------------------------------
 
@@ -67,6 +79,8 @@ export function chineseNumber(numeral: string): string | undefined {
     const d = DIGITS[char];
     if (d !== undefined) {
       if (d === 0) sawZero = true;
+      // `八五十` is no number: two digits in a row only around a zero (一百零五).
+      else if (digit > 0) return undefined;
       digit = d;
       continue;
     }
@@ -91,13 +105,39 @@ const NUMERAL_RUN = new RegExp(
   'g',
 );
 
+const LANE_AND_NUMBER = /^[一二三四五六七八九][一二三四五六七八九]$/;
+const isNameChar = (char: string | undefined) =>
+  char !== undefined &&
+  /[\u4e00-\u9fff]/.test(char) &&
+  DIGITS[char] === undefined &&
+  POWERS[char] === undefined;
+/** What two numerals read digit by digit count: a room, a floor, a door — not a road (`八一路`). */
+const DIGITS_UNIT = /^(?:号|室|房|楼|层|#|-|[^\u3400-\u9fff]|$)/;
+
+const NUMERAL_CHAR = /[零〇一二三四五六七八九十百千两幺]/;
+const UNIT_AHEAD = new RegExp(`^(?:${NUMERAL_UNIT})`);
+
 export function convertChineseNumerals(text: string): string {
+  if (!NUMERAL_CHAR.test(text)) return text;
   return text.replace(NUMERAL_RUN, (whole, ordinal: string, numeral: string, offset: number) => {
     // 两 and 幺 are numerals only inside a number; alone they are words. So is one numeral
     // without a unit (张三), where a room read digit by digit (二三零一) has several.
     if (/^[两幺]$/.test(numeral)) return whole;
     const next = text.slice(offset + whole.length, offset + whole.length + 2);
-    if (numeral.length === 1 && !new RegExp(`^(?:${NUMERAL_UNIT})`).test(next)) return whole;
+    if (numeral.length === 1 && !UNIT_AHEAD.test(next)) return whole;
+    // `新洲七六号` after a name is lane 七 (its 街 left out), number 6: a door number is said as a
+    // number (七十六), never digit by digit.
+    const afterName = !ordinal && isNameChar(text[offset - 1]);
+    if (LANE_AND_NUMBER.test(numeral)) {
+      if (next[0] === '号' && afterName) return `${numeral[0]}${DIGITS[numeral[1]!]}`;
+      if (!DIGITS_UNIT.test(next)) return whole;
+    }
+    // `新洲八五十九号`: lane 八, number 59.
+    const power = numeral.search(/[十百千]/);
+    if (power >= 2 && afterName) {
+      const value = chineseNumber(numeral.slice(power - 1));
+      if (value !== undefined) return `${numeral.slice(0, power - 1)}${value}`;
+    }
     const value = chineseNumber(numeral);
     if (value === undefined) return whole;
     // `3047三栋`: the door number and the building stay two numbers.
@@ -109,39 +149,59 @@ export function convertChineseNumerals(text: string): string {
 
 const BUILDING_NAME = '\\d+[A-Z]?|[A-Z]\\d*';
 type Replacement = string | ((whole: string, name: string, offset: number, text: string) => string);
-const SPELLINGS: [RegExp, Replacement][] = [
-  // 第3栋 3号楼 3幢 3座 3#楼 3# 3栋楼 → 3栋; B座 → B栋. Right after a number (`27第1幢`) a space
+/** [a character the spelling needs, the spelling, its replacement]: most texts skip most of them. */
+const SPELLINGS: [RegExp, RegExp, Replacement][] = [
+  // 第3栋 3号楼 3幢 3座 3#楼 3# 3栋楼 B塔 → 3栋; B座 → B栋. Right after a number (`27第1幢`) a space
   // keeps the two apart.
   [
-    new RegExp(`第?(?<![0-9A-Z])(${BUILDING_NAME})(?:号楼|号栋|栋楼|楼栋|#楼|幢|座|栋|#)`, 'g'),
+    /[栋幢座塔#楼]/,
+    new RegExp(
+      `第?(?<![0-9A-Z])(${BUILDING_NAME})(?:号楼(?![下上顶])|号栋|栋楼|楼栋|#楼|塔楼|幢|座|栋|塔|#)`,
+      'g',
+    ),
     (_whole: string, name: string, offset: number, text: string) =>
       `${/[0-9A-Z]/.test(text[offset - 1] ?? '') ? ' ' : ''}${name}栋`,
   ],
-  // 23层 23F → 23楼 (floor); 23F01 → 23楼01.
-  [/(\d+[A-Z]?)(?:层|F)(?![A-Z])/g, '$1楼'],
+  // 23层 23F → 23楼 (floor); 23F01 → 23楼01; 16F栋 stays building 16F.
+  [/[层F]/, /(\d+[A-Z]?)(?:层|F)(?![A-Z栋])/g, '$1楼'],
   // 2301房 2301号房 2301房间 → 2301室.
-  [/(\d+[A-Z]?\d*)(?:号房间|号房|房间|房|室)/g, '$1室'],
+  [/[房室]/, /(\d+[A-Z]?\d*)(?:号房间|号房|房间|房|室)/g, '$1室'],
   // 2单元 2梯, and 3栋2门 (a northern spelling of 单元) → 2单元.
-  [/(\d+|[A-Z])(?:单元|梯)/g, '$1单元'],
-  [/栋(\d+|[A-Z])门/g, '栋$1单元'],
+  [/[单梯]/, /(\d+|[A-Z])(?:单元|梯)/g, '$1单元'],
+  [/门/, /栋(\d+|[A-Z])门/g, '栋$1单元'],
 ];
 
 export function unifySpellings(text: string): string {
   let out = text;
-  for (const [pattern, replacement] of SPELLINGS)
+  for (const [needs, pattern, replacement] of SPELLINGS) {
+    if (!needs.test(out)) continue;
     out =
       typeof replacement === 'string'
         ? out.replace(pattern, replacement)
         : out.replace(pattern, (whole, name: string, offset: number, text: string) =>
             replacement(whole, name, offset, text),
           );
+  }
   return out;
 }
 
 // ---- character level ------------------------------------------------------------------------
 
 const DASHES = /[‐‑‒–—―−﹣－~～]/g;
-const HAS_CJK = /[\u3400-\u9fff]/;
+
+/** Printable ASCII and common ideographs only: NFKC, case and dashes need no work (`~` aside). */
+function isPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (
+      (code >= 0x20 && code < 0x7e && !(code >= 0x61 && code <= 0x7a)) ||
+      (code >= 0x4e00 && code <= 0x9fff)
+    )
+      continue;
+    return false;
+  }
+  return true;
+}
 
 /**
  * The canonical spelling of a name or an address: NFKC (full width → half width), simplified script,
@@ -149,9 +209,8 @@ const HAS_CJK = /[\u3400-\u9fff]/;
  * spelling per unit (栋, 单元, 楼 for floors, 室). Whitespace is kept (stripNoise decides about it).
  */
 export function normaliseChars(text: string): string {
-  let out = text.normalize('NFKC').toUpperCase().replace(DASHES, '-');
-  if (HAS_CJK.test(out)) out = toSimplified(out);
-  return unifySpellings(convertChineseNumerals(out));
+  const out = isPlain(text) ? text : text.normalize('NFKC').toUpperCase().replace(DASHES, '-');
+  return unifySpellings(convertChineseNumerals(toSimplified(out)));
 }
 
 // ---- noise ----------------------------------------------------------------------------------
@@ -196,44 +255,118 @@ const DIRECTION =
  */
 export function stripNoise(text: string): { text: string; noise: Noise[] } {
   const noise: Noise[] = [];
-  const take = (label: NoiseLabel) => (match: string) => {
-    const trimmed = match.trim();
-    if (trimmed) noise.push({ label, text: trimmed });
-    return ' ';
-  };
-  let out = text.replace(LABELLED_NAME, (_m, name: string) => {
-    noise.push({ label: 'person', text: name });
-    return ' ';
-  });
-  let phones = 0;
-  // Phones become a marker first, so a name written right beside one can be found.
-  out = out.replace(PHONE, (phone) => {
-    phones += 1;
-    noise.push({ label: 'redundant', text: phone.trim() });
-    return ' \u0001 ';
-  });
-  if (phones > 0) out = stripNamesBesidePhones(out, noise);
-  out = out.replace(TITLED_NAME, (whole, surname: string) => {
-    if (!SURNAMES.has(surname)) return whole;
-    noise.push({ label: 'person', text: whole });
-    return ' ';
-  });
-  out = out
-    .replace(SYMBOLS, ' ')
-    .replace(LABELS, take('redundant'))
-    .replace(LONG_DIGITS, take('redundant'))
-    .replace(BRACKETED_NEAR, take('assist'))
-    .replace(BRACKETS, ' ')
-    .replace(SEPARATORS, ' ')
-    .replace(DISTANCE, take('distance'))
-    .replace(DIRECTION, take('assist'));
-  out = out
-    .replace(/(?<=[0-9A-Z])\s+(?=[0-9A-Z])/g, '\u0002')
-    .replace(/\s+/g, '')
-    .replaceAll('\u0002', ' ')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[-\s]+|[-\s]+$/g, '');
+  collected = noise;
+  // One pass says which patterns can match at all: most addresses carry little noise.
+  const flags = scanFlags(text);
+  let out = text;
+  if (flags & F_NAME_LABEL && NAME_LABEL_HINT.test(out))
+    out = out.replace(LABELLED_NAME, (_m, name: string) => {
+      noise.push({ label: 'person', text: name });
+      return ' ';
+    });
+  if (digitTotal >= 7) {
+    let phones = 0;
+    // Phones become a marker first, so a name written right beside one can be found.
+    out = out.replace(PHONE, (phone) => {
+      phones += 1;
+      noise.push({ label: 'redundant', text: phone.trim() });
+      return ' \u0001 ';
+    });
+    if (phones > 0) out = stripNamesBesidePhones(out, noise);
+  }
+  if (flags & F_TITLE && TITLE_HINT.test(out))
+    out = out.replace(TITLED_NAME, (whole, surname: string) => {
+      if (!SURNAMES.has(surname)) return whole;
+      noise.push({ label: 'person', text: whole });
+      return ' ';
+    });
+  if (flags & F_SYMBOL) out = out.replace(SYMBOLS, ' ');
+  if (flags & F_LABEL && LABEL_HINT.test(out)) out = out.replace(LABELS, takeRedundant);
+  if (digitRun >= 7) out = out.replace(LONG_DIGITS, takeRedundant);
+  if (flags & F_BRACKET) out = out.replace(BRACKETED_NEAR, takeAssist).replace(BRACKETS, ' ');
+  if (flags & F_SEPARATOR) out = out.replace(SEPARATORS, ' ');
+  if (flags & F_DISTANCE && DISTANCE_HINT.test(out)) out = out.replace(DISTANCE, takeDistance);
+  if (flags & F_DIRECTION) out = out.replace(DIRECTION, takeAssist);
+  // Whatever was taken out left a space.
+  if (flags & F_SPACE || out !== text)
+    out = out
+      .replace(/(?<=[0-9A-Z])\s+(?=[0-9A-Z])/g, '\u0002')
+      .replace(/\s+/g, '')
+      .replaceAll('\u0002', ' ');
+  if (out.includes('--')) out = out.replace(/-{2,}/g, '-');
+  if (out.startsWith('-') || out.endsWith('-') || out.startsWith(' ') || out.endsWith(' '))
+    out = out.replace(/^[-\s]+|[-\s]+$/g, '');
   return { text: out, noise };
+}
+
+// Where the replacers below put what they take: stripNoise is synchronous.
+let collected: Noise[] = [];
+const takeAs = (label: NoiseLabel) => (match: string) => {
+  const trimmed = match.trim();
+  if (trimmed) collected.push({ label, text: trimmed });
+  return ' ';
+};
+const takeRedundant = takeAs('redundant');
+const takeAssist = takeAs('assist');
+const takeDistance = takeAs('distance');
+
+const NAME_LABEL_HINT = /收件人|收货人|联系人|姓名/;
+const TITLE_HINT = /先生|女士|小姐|师傅|老师|阿姨|叔叔/;
+const LABEL_HINT = /收件|收货|联系|姓名|电话|手机|TEL|PHONE|地址|住址/;
+const DISTANCE_HINT = /米|公里|KM/;
+
+// Per character, the noise patterns it can start or belong to.
+const F_NAME_LABEL = 1;
+const F_TITLE = 2;
+const F_LABEL = 4;
+const F_BRACKET = 8;
+const F_SEPARATOR = 16;
+const F_DISTANCE = 32;
+const F_DIRECTION = 64;
+const F_SPACE = 128;
+const F_SYMBOL = 256;
+const CHAR_FLAGS = new Uint16Array(0x10000);
+for (let code = 0; code < 0x10000; code++) {
+  // Anything but printable ASCII (^ and ` are symbols) and ideographs may be a symbol.
+  const plain =
+    (code >= 0x20 && code <= 0x7e && code !== 0x5e && code !== 0x60) || (code >= 0x3400 && code <= 0x9fff);
+  if (!plain) CHAR_FLAGS[code]! |= F_SYMBOL;
+}
+// What \s matches.
+for (const code of [0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff])
+  CHAR_FLAGS[code]! |= F_SPACE;
+for (let code = 0x09; code <= 0x0d; code++) CHAR_FLAGS[code]! |= F_SPACE;
+for (let code = 0x2000; code <= 0x200a; code++) CHAR_FLAGS[code]! |= F_SPACE;
+const flag = (chars: string, f: number) => {
+  for (const char of chars) CHAR_FLAGS[char.charCodeAt(0)]! |= f;
+};
+flag('收联姓', F_NAME_LABEL);
+flag('先女小师老阿叔', F_TITLE);
+flag('收联姓电手地住TP', F_LABEL);
+flag('()[]{}【】〔〕〈〉《》「」『』<>', F_BRACKET);
+flag(',，、;；。:：|/\\!！?？"\'“”‘’`*@#…·', F_SEPARATOR);
+flag('米公K', F_DISTANCE);
+flag('对附旁隔周带门楼后里边侧面', F_DIRECTION);
+
+// What scanFlags counted besides the flags: phones and long numbers need seven digits.
+let digitTotal = 0;
+let digitRun = 0;
+
+function scanFlags(text: string): number {
+  let flags = 0;
+  let run = 0;
+  digitTotal = 0;
+  digitRun = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    flags |= CHAR_FLAGS[code]!;
+    if (code >= 48 && code <= 57) {
+      digitTotal += 1;
+      run += 1;
+      if (run > digitRun) digitRun = run;
+    } else run = 0;
+  }
+  return flags;
 }
 
 const CJK_RUN_BEFORE = /([\u4e00-\u9fff]+)\s*$/;

@@ -91,6 +91,31 @@ describe('parseAddress', () => {
     expect(parse('石厦北2街5栋').record).toMatchObject({ road: '石厦北二街', houseno: '5' });
   });
 
+  it('reads numbers beside a road and its units as people run them together', () => {
+    // Right after a road: door number, building letter, room (号 and 座 left out).
+    expect(parse('益田路3013B2301').record).toMatchObject({ roadno: '3013', houseno: 'B', roomno: '2301' });
+    expect(parse('益田路16F栋').record).toMatchObject({ roadno: '16', houseno: 'F' });
+    // A door's sub-number is short: a longer one is a room.
+    expect(parse('益田路3013-401号').record).toMatchObject({ roadno: '3013', roomno: '401' });
+    // A number right before a unit is the unit's: door 1, building 2.
+    expect(parse('福华路1-2栋').record).toMatchObject({ road: '福华路', roadno: '1', houseno: '2' });
+    // A number before a road ending is part of a name, no building.
+    expect(parse('某某4路41号').record).toMatchObject({ road: '某某4路', roadno: '41' });
+    // A dash between a road's short form and its number.
+    expect(parse('益田-3013号').record).toMatchObject({ road: '益田路', roadno: '3013' });
+  });
+
+  it('reads an estate name before a road ending as part of a road the library lacks', () => {
+    const { record } = parse('华强路5号');
+    expect(record).toMatchObject({ road: '华强路', roadno: '5' });
+    expect(record.poi).toBeUndefined();
+    expect(parse('华强北路5号').record).toMatchObject({ road: '华强北路', roadno: '5' });
+  });
+
+  it('finds a known subdistrict after words glued before it', () => {
+    expect(parse('你好福保街道益田路3013号').record).toMatchObject({ town: '福保街道', road: '益田路' });
+  });
+
   it('labels a second road as subroad and a crossing as intersection', () => {
     expect(parse('福华路石厦北二街5号').record).toMatchObject({
       road: '福华路',
@@ -129,6 +154,8 @@ describe('parseAddress', () => {
     expect(parse('广东省深圳市福田区益田路3013号').outside).toBeUndefined();
     // A shop is no city.
     expect(parse('华润超市益田路3013号').outside).toBeUndefined();
+    // After the library's own city, a name ending in 区 is an estate, not an unknown district.
+    expect(parse('深圳市翰林住宅区A栋').outside).toBeUndefined();
   });
 
   it('labels devzones, phases and village groups', () => {

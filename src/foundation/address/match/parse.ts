@@ -4,11 +4,14 @@
 // character that joins a span labelled afterwards (an estate the library lacks, or noise).
 import {
   ESTATE_SUFFIXES,
+  entriesOf,
+  KIND_BITS,
   type LexEntry,
   type Lexicon,
   type LexKind,
   lookup,
   ROAD_SUFFIXES,
+  type TrieNode,
 } from './lexicon.ts';
 import { type Noise, normaliseAddress } from './normalise.ts';
 
@@ -78,12 +81,17 @@ const LETTER_BEFORE_UNIT = /([A-Z])(?=\d+(?:楼|单元))/y;
 const FLOOR_ROOM = /(-?\d+[A-Z]?)楼(\d+[A-Z]?\d*)(?:室|号)?/y;
 const FLOOR = /(-?\d+[A-Z]?)楼/y;
 const ROOM = /([A-Z]?)(\d+[A-Z]?\d*)室/y;
-const NUMBER_HAO = /(\d+)(?:-(\d{1,3}))?号/y;
+// A door's sub-number is short: `17-403号` is door 17, room 403.
+const NUMBER_HAO = /(\d+)(?:-(\d{1,2}))?号/y;
 const PHASE = /(\d+)期|([A-Z]|[东南西北中]|\d+)区/y;
 const GROUP = /(\d+)组|村民小组/y;
-const CODES = /[0-9A-Z]+(?:-[0-9A-Z]+)*/y;
+// Not a number that belongs to a name after it (`泰然4路`, `3坊`) or to a unit (`1-2栋`).
+const CODES = /[0-9A-Z]+(?:-[0-9A-Z]+)*(?![0-9A-Z栋单楼室路街巷坊道弄里])/y;
+/** Right after a road, `42A2601` is door number 42, building A (号 and 座 left out), then the rest. */
+const PLATE_LETTER = /(\d+)([A-Z])(?=\d)/y;
 const CONNECTOR = /与|和|交|及|&/y;
 const CONNECTOR_WORDS: ReadonlySet<string> = new Set(['与', '和', '交', '及', '&']);
+const CROSSING_START: ReadonlySet<string> = new Set('交十路');
 const CROSSING = /交叉口|交汇处|交界处|十字路口|路口|交口/y;
 const DEVZONE = /[\u4e00-\u9fff]{2,4}?(?:保税区|开发区|高新区|科技园|工业园|产业园|工业区)/y;
 const DEVZONE_HINT = /保税区|开发区|高新区|科技园|工业园|产业园|工业区/;
@@ -95,8 +103,10 @@ const COUNTY = /[\u4e00-\u9fff]{2,4}?(?:区|县)/y;
 const TOWN_TAIL = /办事处|办/y;
 const COMMUNITY_TAIL = /居委会|居民委员会|工作站|居委/y;
 /** Digits that read as a door number after a road's short form: `益田3013号`, not `益田3栋`. */
-const ROAD_NO_AHEAD = /\d+(?:-\d{1,3})?(?:号|$|(?=[^\d栋座楼室单元期区A-Z-]))/y;
+const ROAD_NO_AHEAD = /-?\d+(?:-\d{1,3})?(?:号|$|(?=[^\d栋座楼室单元期区A-Z-]))/y;
 const PLACE_END = /[园苑庭居阁轩湾府城厦楼场心寓舍村坊里汇院湖岸台轩墅邸]$/;
+const TWO_CJK = /[\u4e00-\u9fff].*[\u4e00-\u9fff]/;
+const TWO_CJK_IN_A_ROW = /[\u4e00-\u9fff]{2}/;
 
 function stickyMatch(pattern: RegExp, text: string, at: number): RegExpExecArray | null {
   pattern.lastIndex = at;
@@ -109,94 +119,132 @@ export function parseAddress(raw: string, lexicon: Lexicon): Parsed {
   return parseNormalised(text, noise, lexicon);
 }
 
-export function parseNormalised(text: string, noise: readonly Noise[], lexicon: Lexicon): Parsed {
-  const elements: Element[] = [];
-  let outside: string | undefined;
-  let unknownStart = -1;
-  let admin = true;
-  // The road (or subroad) still waiting for its door number, and which units the address already has.
-  let roadOpen: 'road' | 'subroad' | undefined;
-  const devzones = DEVZONE_HINT.test(text);
-  const has = new Set<Label>();
+/** The scan's state, passed to its helpers (no closures per call). */
+interface Scan {
+  text: string;
+  elements: Element[];
+  /** The labels read so far. */
+  has: Set<Label>;
+  /** Where the unknown text being collected starts (-1: none). */
+  unknownStart: number;
+  /** Still at the administrative names the address starts with. */
+  admin: boolean;
+  /** The road (or subroad) still waiting for its door number. */
+  roadOpen: 'road' | 'subroad' | undefined;
+  /** The first administrative name outside the library. */
+  outside: string | undefined;
+  /** The text holds 街道 / 社区 at all. */
+  towns: boolean;
+  communities: boolean;
+}
 
-  const flushUnknown = (end: number, next: Label | undefined) => {
-    if (unknownStart < 0) return;
-    const span = text.slice(unknownStart, end);
-    unknownStart = -1;
-    if (span === '-' || span === '') return;
-    const beforeUnits =
-      next === 'houseno' || next === 'cellno' || next === 'floorno' || next === 'roomno' || next === 'subpoi';
-    const isPlace =
-      /[\u4e00-\u9fff]{2}/.test(span) && (PLACE_END.test(span) || beforeUnits || next === 'road');
-    const label: Label = isPlace && !has.has('poi') ? 'poi' : isPlace ? 'subpoi' : 'redundant';
-    elements.push({ label, text: span, value: span, start: end - span.length });
-    if (label !== 'redundant') has.add(label);
+function flushUnknown(scan: Scan, end: number, next: Label | undefined): void {
+  if (scan.unknownStart < 0) return;
+  const span = scan.text.slice(scan.unknownStart, end);
+  scan.unknownStart = -1;
+  if (span === '-' || span === '') return;
+  const beforeUnits =
+    next === 'houseno' || next === 'cellno' || next === 'floorno' || next === 'roomno' || next === 'subpoi';
+  const isPlace = TWO_CJK_IN_A_ROW.test(span) && (PLACE_END.test(span) || beforeUnits || next === 'road');
+  const label: Label = isPlace && !scan.has.has('poi') ? 'poi' : isPlace ? 'subpoi' : 'redundant';
+  scan.elements.push({ label, text: span, value: span, start: end - span.length });
+  if (label !== 'redundant') scan.has.add(label);
+}
+
+function emit(scan: Scan, element: Element, at: number): void {
+  flushUnknown(scan, at, element.label);
+  element.start ??= at;
+  scan.elements.push(element);
+  scan.has.add(element.label);
+  if (!ADMIN_KINDS.has(element.label as LexKind)) scan.admin = false;
+}
+
+const isDigitCode = (code: number) => code >= 48 && code <= 57;
+const isUpperCode = (code: number) => code >= 65 && code <= 90;
+const codes = (chars: string) => new Set([...chars].map((c) => c.charCodeAt(0)));
+const DASH = 0x2d;
+const SPACE = 0x20;
+/** CJK characters a unit can start with (`东栋`, `北区`, `村民小组`); every other unit starts with a digit or letter. */
+const UNIT_START_CJK = codes('东南西北中村');
+/** Characters a crossing or connector starts with. */
+const KEYWORD_START = codes('交十路与和及&');
+
+export function parseNormalised(text: string, noise: readonly Noise[], lexicon: Lexicon): Parsed {
+  const scan: Scan = {
+    text,
+    elements: [],
+    has: new Set(),
+    unknownStart: -1,
+    admin: true,
+    roadOpen: undefined,
+    outside: undefined,
+    towns: text.includes('街道'),
+    communities: text.includes('社区'),
   };
-  const emit = (element: Element, at: number) => {
-    flushUnknown(at, element.label);
-    element.start ??= at;
-    elements.push(element);
-    has.add(element.label);
-    if (!ADMIN_KINDS.has(element.label as LexKind)) admin = false;
-  };
+  const { elements, has } = scan;
+  const devzones = DEVZONE_HINT.test(text);
 
   let i = 0;
   while (i < text.length) {
-    const char = text[i]!;
-    if (char === '-' || char === ' ') {
-      flushUnknown(i, undefined);
+    const code = text.charCodeAt(i);
+    if (code === DASH || code === SPACE) {
+      flushUnknown(scan, i, undefined);
       i += 1;
       continue;
     }
+    const latin = isDigitCode(code) || isUpperCode(code);
 
     // An unknown name ending like a road, right before a number, is a road the library lacks.
-    if (unknownStart >= 0 && char >= '0' && char <= '9') {
-      const span = text.slice(unknownStart, i);
-      if (/[\u4e00-\u9fff]{2}/.test(span) && ROAD_SUFFIXES.some((s) => span.endsWith(s))) {
-        unknownStart = -1;
-        roadOpen = has.has('road') ? 'subroad' : 'road';
-        emit({ label: roadOpen, text: span, value: span, start: i - span.length }, i);
+    if (scan.unknownStart >= 0 && isDigitCode(code)) {
+      const span = text.slice(scan.unknownStart, i);
+      if (TWO_CJK.test(span) && ROAD_SUFFIXES.some((s) => span.endsWith(s))) {
+        scan.unknownStart = -1;
+        scan.roadOpen = has.has('road') ? 'subroad' : 'road';
+        emit(scan, { label: scan.roadOpen, text: span, value: span, start: i - span.length }, i);
       }
     }
 
-    const named = chooseName(lexicon, text, i, admin);
+    const named = lexicon.first[code] ? chooseName(lexicon, text, i, scan.admin) : undefined;
     // A zone named after a place (福田保税区) is read whole, unless the lexicon knows a longer name.
-    const zone = devzones ? stickyMatch(DEVZONE, text, i) : null;
-    const fullAdmin =
-      named && ADMIN_KINDS.has(named.entries[0]!.kind) && /[省市区]$/.test(text[named.end - 1]!);
-    if (zone && !fullAdmin && (!named || named.end < i + zone[0].length)) {
-      emit(el('devzone', zone[0], zone[0]), i);
-      i += zone[0].length;
-      continue;
+    const zone = devzones && !latin ? stickyMatch(DEVZONE, text, i) : null;
+    if (zone) {
+      const fullAdmin =
+        named && ADMIN_KINDS.has(named.entries[0]!.kind) && /[省市区]$/.test(text[named.end - 1]!);
+      if (!fullAdmin && (!named || named.end < i + zone[0].length)) {
+        emit(scan, el('devzone', zone[0], zone[0]), i);
+        i += zone[0].length;
+        continue;
+      }
     }
     if (named) {
       let end = named.end;
       const kind = named.entries[0]!.kind;
       const tail =
         kind === 'poi'
-          ? ESTATE_SUFFIXES.find((s) => text.startsWith(s, end))
+          ? ESTATE_SUFFIX_START.has(text.charCodeAt(end))
+            ? ESTATE_SUFFIXES.find((s) => text.startsWith(s, end))
+            : undefined
           : kind === 'town'
             ? stickyMatch(TOWN_TAIL, text, end)?.[0]
             : kind === 'community'
               ? stickyMatch(COMMUNITY_TAIL, text, end)?.[0]
-              : kind === 'road' && named.short
-                ? ROAD_SUFFIXES.find((s) => text.startsWith(s, end))
-                : undefined;
+              : undefined;
       if (tail) end += tail.length;
       const first = named.entries[0]!;
-      if (first.outside && !outside) outside = first.value;
+      if (first.outside && !scan.outside) scan.outside = first.value;
       let label = LABEL_OF_KIND[kind];
       if (kind === 'road') {
         const previous = elements.at(-1);
         const crossing = previous?.label === 'assist' && CONNECTOR_WORDS.has(previous.text);
         label = crossing ? 'intersection' : has.has('road') ? 'subroad' : 'road';
-        roadOpen = label === 'intersection' ? undefined : (label as 'road' | 'subroad');
+        scan.roadOpen = label === 'intersection' ? undefined : (label as 'road' | 'subroad');
       } else if (kind === 'poi') {
         if (has.has('poi')) label = 'subpoi';
         // A number after the estate is the estate's, not the door number of a road before it.
-        roadOpen = undefined;
+        scan.roadOpen = undefined;
       }
       emit(
+        scan,
         { label, text: text.slice(i, end), value: first.value, entries: named.entries, short: named.short },
         i,
       );
@@ -204,38 +252,41 @@ export function parseNormalised(text: string, noise: readonly Noise[], lexicon: 
       continue;
     }
 
-    const unit = readUnit(text, i, { roadOpen, has });
+    const unit = latin || UNIT_START_CJK.has(code) ? readUnit(text, i, scan) : undefined;
     if (unit) {
-      for (const element of unit.elements) {
-        emit(element, i);
-        if (element.label === 'roadno' || element.label === 'subroadno') roadOpen = undefined;
-      }
-      if (unit.elements.some((e) => e.label !== 'roadno' && e.label !== 'subroadno')) roadOpen = undefined;
+      for (const element of unit.elements) emit(scan, element, i);
+      // A door number closes its road; so does any other unit.
+      scan.roadOpen = undefined;
       i = unit.end;
       continue;
     }
 
-    const previous = unknownStart < 0 ? elements.at(-1)?.label : 'redundant';
-    const keyword = readKeyword(text, i, { admin, roadOpen, previous, atStart: i === 0 });
-    // `投诉深圳市`: a complaint word before a known name is no unknown city.
-    if (keyword?.outside && knownNameWithin(lexicon, text, i + 1, keyword.end)) {
-      if (unknownStart < 0) unknownStart = i;
+    const keyword =
+      latin || !(scan.admin || scan.towns || scan.communities || KEYWORD_START.has(code))
+        ? undefined
+        : readKeyword(text, i, scan);
+    // `投诉深圳市`, `你好莲花街道`: words before a known name are no unknown city or subdistrict.
+    const guessed =
+      keyword &&
+      (keyword.outside || keyword.element.label === 'town' || keyword.element.label === 'community');
+    if (guessed && knownNameWithin(lexicon, text, i + 1, keyword.end)) {
+      if (scan.unknownStart < 0) scan.unknownStart = i;
       i += 1;
       continue;
     }
     if (keyword) {
-      if (keyword.outside && !outside) outside = keyword.element.value;
-      emit(keyword.element, i);
+      if (keyword.outside && !scan.outside) scan.outside = keyword.element.value;
+      emit(scan, keyword.element, i);
       i = keyword.end;
       continue;
     }
 
-    if (unknownStart < 0) unknownStart = i;
+    if (scan.unknownStart < 0) scan.unknownStart = i;
     i += 1;
   }
-  flushUnknown(text.length, undefined);
+  flushUnknown(scan, text.length, undefined);
   for (const n of noise) elements.push({ label: n.label, text: n.text, value: n.text });
-  return outside ? { text, elements, outside } : { text, elements };
+  return scan.outside ? { text, elements, outside: scan.outside } : { text, elements };
 }
 
 /** Whether a name the lexicon knows starts inside [from, to) and reaches at least `to`. */
@@ -250,47 +301,62 @@ interface Named {
   short: boolean;
 }
 
+// The names found at one position, reused between calls: the scan is synchronous.
+const foundEnds: number[] = [];
+const foundNodes: TrieNode[] = [];
+
+const { road: ROAD, roadShort: ROAD_SHORT, poi: POI, poiShort: POI_SHORT, admin: ADMIN } = KIND_BITS;
+/** What a name is read as, in order: before a door number a road, else an estate. */
+const ORDER_BEFORE_NUMBER = [ROAD, ROAD_SHORT, POI, POI_SHORT, KIND_BITS.town, KIND_BITS.community];
+const ORDER_OTHERWISE = [POI, ROAD, POI_SHORT, KIND_BITS.town, KIND_BITS.community];
+
 /**
  * The lexicon name to read at `at`, longest first. A short road name needs a door number after it;
  * administrative names count only at the start (before any road or estate). When one text is
  * several kinds, what follows decides: a door number makes it a road, else an estate wins.
  */
 function chooseName(lexicon: Lexicon, text: string, at: number, admin: boolean): Named | undefined {
-  for (const match of lookup(lexicon, text, at)) {
-    const usable = match.entries.filter((e) => (ADMIN_KINDS.has(e.kind) ? admin : true));
-    if (usable.length === 0) continue;
-    const roadNoAhead = stickyMatch(ROAD_NO_AHEAD, text, match.end) !== null;
-    const pick = (kind: LexKind, short: boolean) =>
-      usable.filter((e) => e.kind === kind && e.short === short);
-    const order: [LexKind, boolean][] = roadNoAhead
-      ? [
-          ['road', false],
-          ['road', true],
-          ['poi', false],
-          ['poi', true],
-        ]
-      : [
-          ['poi', false],
-          ['road', false],
-          ['poi', true],
-        ];
-    // A full administrative name (广州市) outranks an estate; a bare one (中山) does not.
-    const adminFirst = usable.filter(
-      (e) => ADMIN_KINDS.has(e.kind) && /[省市区]$/.test(text[match.end - 1]!),
-    );
-    if (adminFirst.length > 0) return { end: match.end, entries: adminFirst, short: false };
-    for (const [kind, short] of [...order, ['town', false], ['community', false]] as [LexKind, boolean][]) {
-      const entries = pick(kind, short);
-      if (entries.length > 0) return { end: match.end, entries, short };
+  let found = 0;
+  let node = lexicon.first[text.charCodeAt(at)];
+  for (let i = at + 1; node; i++) {
+    if (node.entries) {
+      foundEnds[found] = i;
+      foundNodes[found] = node;
+      found += 1;
     }
-    const adminEntries = usable.filter((e) => ADMIN_KINDS.has(e.kind));
-    if (adminEntries.length > 0) return { end: match.end, entries: adminEntries, short: false };
+    if (i >= text.length) break;
+    node = node.next.get(text.charCodeAt(i));
+  }
+  for (let k = found - 1; k >= 0; k--) {
+    const end = foundEnds[k]!;
+    const named = foundNodes[k]!;
+    const kinds = admin ? named.kinds : named.kinds & ~ADMIN;
+    if (kinds === 0) continue;
+    // A full administrative name (广州市) outranks an estate; a bare one (中山) does not.
+    if (kinds & ADMIN && FULL_ADMIN_END.has(text.charCodeAt(end - 1)))
+      return { end, entries: entriesOf(named, ADMIN), short: false };
+    const roadNoAhead = (kinds & (ROAD | ROAD_SHORT)) !== 0 && stickyMatch(ROAD_NO_AHEAD, text, end) !== null;
+    // An estate's name before a road ending (`香蜜路`, `渔农村巷`) is part of a road's name.
+    const roadAhead = ROAD_ENDING_START.has(text.charCodeAt(end)) && roadEndingAt(text, end);
+    for (const bit of roadNoAhead ? ORDER_BEFORE_NUMBER : ORDER_OTHERWISE) {
+      if (!(kinds & bit) || (roadAhead && (bit === POI || bit === POI_SHORT))) continue;
+      return { end, entries: entriesOf(named, bit), short: bit === ROAD_SHORT || bit === POI_SHORT };
+    }
+    if (kinds & ADMIN) return { end, entries: entriesOf(named, ADMIN), short: false };
   }
   return undefined;
 }
 
+const FULL_ADMIN_END: ReadonlySet<number> = codes('省市区');
+const ROAD_ENDING_START: ReadonlySet<number> = codes(ROAD_SUFFIXES.map((s) => s[0]!).join(''));
+const ESTATE_SUFFIX_START: ReadonlySet<number> = codes(ESTATE_SUFFIXES.map((s) => s[0]!).join(''));
+
+function roadEndingAt(text: string, at: number): boolean {
+  return ROAD_SUFFIXES.some((s) => text.startsWith(s, at)) && !stickyMatch(CROSSING, text, at);
+}
+
 interface UnitState {
-  roadOpen: 'road' | 'subroad' | undefined;
+  roadOpen: Scan['roadOpen'];
   has: ReadonlySet<Label>;
 }
 
@@ -307,7 +373,13 @@ function readUnit(
   at: number,
   state: UnitState,
 ): { end: number; elements: Element[] } | undefined {
-  let m = stickyMatch(BUILDING, text, at);
+  // Every pattern but the zone, group and plate ones reads one run of digits and letters, then its
+  // unit: the character after the run says which can match at all.
+  let k = at;
+  while (k < text.length && isCodeChar(text.charCodeAt(k))) k++;
+  const unit = text[k];
+  const cjk = k === at;
+  let m = cjk || unit === '栋' || unit === '座' ? stickyMatch(BUILDING, text, at) : null;
   if (m) {
     // Right after a road, `2E栋` is door number 2, building E (号 left out).
     const plate = state.roadOpen ? /^(\d+)([A-Z])$/.exec(m[1]!) : null;
@@ -322,11 +394,11 @@ function readUnit(
     return { end: at + m[0].length, elements: [el('houseno', m[0], m[1]!)] };
   }
   // `A1单元`, `A3楼01`: building A (栋 left out), then its entrance or floor.
-  m = stickyMatch(LETTER_BEFORE_UNIT, text, at);
+  m = unit === '楼' || unit === '单' ? stickyMatch(LETTER_BEFORE_UNIT, text, at) : null;
   if (m && !state.has.has('houseno')) return { end: at + 1, elements: [el('houseno', m[1]!, m[1]!)] };
-  m = stickyMatch(ENTRANCE, text, at);
+  m = unit === '单' ? stickyMatch(ENTRANCE, text, at) : null;
   if (m) return { end: at + m[0].length, elements: [el('cellno', m[0], m[1]!)] };
-  m = stickyMatch(FLOOR_ROOM, text, at);
+  m = unit === '楼' ? stickyMatch(FLOOR_ROOM, text, at) : null;
   if (m) {
     const floorText = `${m[1]}楼`;
     return {
@@ -337,16 +409,16 @@ function readUnit(
       ],
     };
   }
-  m = stickyMatch(FLOOR, text, at);
+  m = unit === '楼' ? stickyMatch(FLOOR, text, at) : null;
   if (m) return { end: at + m[0].length, elements: [el('floorno', m[0], m[1]!)] };
-  m = stickyMatch(ROOM, text, at);
+  m = unit === '室' ? stickyMatch(ROOM, text, at) : null;
   if (m) {
     const elements: Element[] = [];
     if (m[1] && !state.has.has('houseno')) elements.push(el('houseno', m[1], m[1]));
     elements.push(el('roomno', m[0], m[1] && elements.length === 0 ? `${m[1]}${m[2]}` : m[2]!));
     return { end: at + m[0].length, elements };
   }
-  m = stickyMatch(NUMBER_HAO, text, at);
+  m = unit === '号' || unit === '-' ? stickyMatch(NUMBER_HAO, text, at) : null;
   if (m) {
     const value = m[2] ? `${m[1]}-${m[2]}` : m[1]!;
     if (state.roadOpen) return { end: at + m[0].length, elements: [el(`${state.roadOpen}no`, m[0], value)] };
@@ -354,14 +426,22 @@ function readUnit(
     const label: Label = state.has.has('houseno') || m[1]!.length >= 3 ? 'roomno' : 'houseno';
     return { end: at + m[0].length, elements: [el(label, m[0], value)] };
   }
-  m = stickyMatch(PHASE, text, at);
+  m = cjk || unit === '期' || unit === '区' ? stickyMatch(PHASE, text, at) : null;
   if (m) return { end: at + m[0].length, elements: [el('subpoi', m[0], m[0])] };
-  m = stickyMatch(GROUP, text, at);
+  m = cjk || unit === '组' ? stickyMatch(GROUP, text, at) : null;
   if (m) return { end: at + m[0].length, elements: [el('village_group', m[0], m[0])] };
-  m = stickyMatch(CODES, text, at);
+  m = state.roadOpen ? stickyMatch(PLATE_LETTER, text, at) : null;
+  if (m)
+    return {
+      end: at + m[0].length,
+      elements: [el(`${state.roadOpen!}no`, m[1]!, m[1]!), el('houseno', m[2]!, m[2]!)],
+    };
+  m = cjk ? null : stickyMatch(CODES, text, at);
   if (m) return { end: at + m[0].length, elements: readCodes(m[0], state) };
   return undefined;
 }
+
+const isCodeChar = (code: number) => (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
 
 /**
  * Bare numbers and letters, split at dashes: `3-2-2301` is building 3, entrance 2, room 2301;
@@ -405,47 +485,50 @@ function readCodes(codes: string, state: UnitState): Element[] {
   return [...out, ...tail];
 }
 
-interface KeywordState {
-  admin: boolean;
-  atStart: boolean;
-  roadOpen: 'road' | 'subroad' | undefined;
-  previous: Label | undefined;
-}
-
-/** Words that are not names in the lexicon: crossings, zones, unknown areas, other places. */
 function readKeyword(
   text: string,
   at: number,
-  state: KeywordState,
+  scan: Scan,
 ): { end: number; element: Element; outside?: boolean } | undefined {
-  const afterRoad = state.previous === 'road' || state.previous === 'subroad';
-  let m = stickyMatch(CROSSING, text, at);
-  if (m && (afterRoad || state.previous === 'intersection'))
-    return { end: at + m[0].length, element: el('intersection', m[0], m[0]) };
-  m = stickyMatch(CONNECTOR, text, at);
+  const previous = scan.unknownStart < 0 ? scan.elements.at(-1)?.label : 'redundant';
+  const atStart = at === 0;
+  const afterRoad = previous === 'road' || previous === 'subroad';
+  const char = text[at]!;
+  let m =
+    (afterRoad || previous === 'intersection') && CROSSING_START.has(char)
+      ? stickyMatch(CROSSING, text, at)
+      : null;
+  if (m) return { end: at + m[0].length, element: el('intersection', m[0], m[0]) };
+  m = afterRoad && scan.roadOpen && CONNECTOR_WORDS.has(char) ? stickyMatch(CONNECTOR, text, at) : null;
   // 与 between two roads: the scan reads the second road next, as an intersection.
-  if (m && afterRoad && state.roadOpen) return { end: at + m[0].length, element: el('assist', m[0], m[0]) };
+  if (m) return { end: at + m[0].length, element: el('assist', m[0], m[0]) };
   // Provinces and cities the table lacks, read only at the very start: `超市` is no city.
-  if (state.admin) {
-    m = state.atStart ? stickyMatch(PROVINCE, text, at) : null;
+  if (scan.admin) {
+    m = atStart ? stickyMatch(PROVINCE, text, at) : null;
     if (m) return { end: at + m[0].length, element: el('prov', m[0], m[0]), outside: true };
-    m = state.atStart || state.previous === 'prov' ? stickyMatch(CITY, text, at) : null;
+    m = atStart || previous === 'prov' ? stickyMatch(CITY, text, at) : null;
     if (m) return { end: at + m[0].length, element: el('city', m[0], m[0]), outside: true };
-    if (state.previous === 'city') {
+    // After a city outside the library, its county; after one's own, no unknown district.
+    if (previous === 'city' && scan.outside !== undefined) {
       m = stickyMatch(COUNTY, text, at);
       if (m) return { end: at + m[0].length, element: el('district', m[0], m[0]), outside: true };
     }
   }
-  m = stickyMatch(TOWN, text, at);
+  m = scan.towns ? stickyMatch(TOWN, text, at) : null;
   if (m) return { end: at + m[0].length, element: el('town', m[0], m[0]) };
-  m = stickyMatch(COMMUNITY, text, at);
+  m = scan.communities ? stickyMatch(COMMUNITY, text, at) : null;
   if (m) return { end: at + m[0].length, element: el('community', m[0], m[0]) };
   return undefined;
 }
 
 /** The elements as one record per label (DESIGN.md §4): the first of each label. */
 export function elementRecord(elements: readonly Element[]): Partial<Record<Label, string>> {
+  // Filled in label order, so records share their shapes however the text ran.
+  const firsts: (string | undefined)[] = new Array(LABELS.length);
+  for (const e of elements) firsts[LABEL_INDEX[e.label]] ??= e.value;
   const record: Partial<Record<Label, string>> = {};
-  for (const e of elements) record[e.label] ??= e.value;
+  for (let i = 0; i < LABELS.length; i++) if (firsts[i] !== undefined) record[LABELS[i]!] = firsts[i];
   return record;
 }
+
+const LABEL_INDEX = Object.fromEntries(LABELS.map((label, i) => [label, i])) as Record<Label, number>;

@@ -1,6 +1,6 @@
 // A small library for matcher tests, written straight into the tables as an import leaves them:
-// one district with two subdistricts, estates with towers, an urban village, an old estate whose
-// entrances repeat room numbers, and a single tower.
+// one district with two subdistricts, estates with towers, an urban village of numbered lanes, an
+// old estate whose entrances repeat room numbers, estates sharing a short name, and single towers.
 import { bumpDataVersion } from '../../../db/data-versions.ts';
 import { csvLine, type Db } from '../../../db/db.ts';
 import { type AreaGeometry, areaM2, bboxOf } from '../../areas/geometry.ts';
@@ -137,6 +137,44 @@ export const BUILDINGS: FixtureBuilding[] = [
     estate: '金地大厦',
     building: '',
     rooms: [['', '10', '1001']],
+  },
+  // A second lane of the village: door 5 is on both lanes, door 9 on this one only.
+  {
+    id: 'SX3-5',
+    grid: AREAS.shixiaGrid,
+    road: '石厦北三街',
+    roadNo: '5',
+    estate: '石厦村',
+    building: '',
+    rooms: [['', '1', '101']],
+  },
+  {
+    id: 'SX3-9',
+    grid: AREAS.shixiaGrid,
+    road: '石厦北三街',
+    roadNo: '9',
+    estate: '石厦村',
+    building: '',
+    rooms: [['', '2', '201']],
+  },
+  // 福华 is the short name of 福华新村, 福华花园 and 福华大厦 alike.
+  {
+    id: 'FHY-1',
+    grid: AREAS.mingyueGrid,
+    road: '福华路',
+    roadNo: '200',
+    estate: '福华花园',
+    building: '1栋',
+    rooms: [['', '1', '101']],
+  },
+  {
+    id: 'FHD',
+    grid: AREAS.mingyueGrid,
+    road: '福华路',
+    roadNo: '1',
+    estate: '福华大厦',
+    building: '',
+    rooms: [['', '5', '501']],
   },
 ];
 

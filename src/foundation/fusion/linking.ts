@@ -1,0 +1,638 @@
+// Which entity a source record describes. Exact where the record carries the entity's key (resident
+// ID, credit code, household number, address, licence number, component code); for people and legal
+// entities without one, probabilistic linking in the manner of Fellegi and Sunter: candidates come
+// from blocking keys, each compared field contributes log2(m/u) for the level at which it agrees
+// (m: how often a true match agrees at that level, u: how often a random pair does), and the sum
+// decides — link at MATCH_WEIGHT or above, a person's review between REVIEW_WEIGHT and MATCH_WEIGHT,
+// a new entity below. Every weight is stored with the link, so a decision can be explained.
+//
+// The index lives in memory for one ingest: loaded once from the registries, then kept current as
+// rows link or create entities, so two rows of one file about one new person meet.
+import type { Db } from '../../db/db.ts';
+import { residentIdInfo } from '../registry/checksums.ts';
+import { ATTRIBUTE_PREFIX, ENTITIES, type EntityKind } from '../registry/model.ts';
+import type { Value } from './values.ts';
+
+export type LinkStatus = 'exact' | 'probable' | 'new' | 'review' | 'unlinked' | 'confirmed';
+
+export interface FieldComparison {
+  field: string;
+  level: string;
+  m: number;
+  u: number;
+  /** log2(m/u), rounded to 0.01. */
+  weight: number;
+}
+
+export interface LinkInfo {
+  method: 'exact' | 'probabilistic' | 'kept' | 'none';
+  /** The exact key fields used (never their values: the link is shown to people who may not see them). */
+  key?: string[];
+  score?: number;
+  threshold?: { match: number; review: number };
+  comparisons?: FieldComparison[];
+  /** The best candidate entity and its score (the linked one, or the one a reviewer should look at). */
+  candidate?: { id: number; score: number };
+  runnerUp?: { id: number; score: number };
+  reason?: string;
+}
+
+export interface LinkResult {
+  status: LinkStatus;
+  entityId: number | null;
+  link: LinkInfo;
+}
+
+/** Sum of weights at or above which a record links without review. */
+export const MATCH_WEIGHT = 23;
+/** From here up to MATCH_WEIGHT a person decides (clerical review); below, the record is someone new. */
+export const REVIEW_WEIGHT = 14;
+/** Two candidates above MATCH_WEIGHT closer than this are a choice for a person. */
+const MARGIN = 5;
+/** A blocking key shared by more entities than this says too little to compare them all. */
+const MAX_BLOCK = 5_000;
+
+type Level = { m: number; u: number };
+
+// m and u per agreement level. m: a true match's chance to agree at that level (typos, moves,
+// changed phones keep it below 1); u: chance for two different entities. Name u is scaled by the
+// name's frequency (nameU) — 王伟 agrees by chance far more often than a rare name.
+const PERSON_LEVELS = {
+  name: { exact: { m: 0.95, u: 0 }, similar: { m: 0.03, u: 0.005 }, different: { m: 0.02, u: 0.99 } },
+  birth_date: {
+    exact: { m: 0.97, u: 1 / 33_000 },
+    similar: { m: 0.02, u: 0.003 },
+    different: { m: 0.005, u: 0.99 },
+  },
+  sex: { same: { m: 0.98, u: 0.5 }, different: { m: 0.02, u: 0.5 } },
+  phone: { same: { m: 0.5, u: 1e-6 }, different: { m: 0.5, u: 0.999 } },
+  residence_address_id: {
+    same_room: { m: 0.6, u: 2e-6 },
+    same_building: { m: 0.15, u: 2e-5 },
+    different: { m: 0.25, u: 0.99 },
+  },
+} satisfies Record<string, Record<string, Level>>;
+
+const ENTITY_LEVELS = {
+  name: { exact: { m: 0.95, u: 0 }, different: { m: 0.05, u: 0.99 } },
+  legal_rep: { same: { m: 0.9, u: 1e-4 }, different: { m: 0.1, u: 0.99 } },
+  phone: { same: { m: 0.5, u: 1e-6 }, different: { m: 0.5, u: 0.999 } },
+  address: {
+    same_room: { m: 0.5, u: 2e-6 },
+    same_building: { m: 0.2, u: 2e-5 },
+    different: { m: 0.3, u: 0.99 },
+  },
+} satisfies Record<string, Record<string, Level>>;
+
+/** Frequency-scaled u of an exact name: its share of the population, smoothed so a small registry does not make every name common. */
+const NAME_U_FLOOR = 1e-5;
+const NAME_SMOOTHING = 100_000;
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+function comparison(field: string, level: string, { m, u }: Level): FieldComparison {
+  return { field, level, m, u, weight: round2(Math.log2(m / u)) };
+}
+
+// The links most records get, made once: their JSON is then made once too (stage.ts).
+const EXACT = Object.fromEntries(
+  Object.values(ENTITIES).map((d) => [
+    d.kind,
+    Object.freeze({ method: 'exact', key: [...d.exactKey] } as const),
+  ]),
+) as Record<EntityKind, LinkInfo>;
+const FIRST_OF_KEY = Object.fromEntries(
+  Object.values(ENTITIES).map((d) => [
+    d.kind,
+    Object.freeze({ method: 'exact', key: [...d.exactKey], reason: 'first record of this key' } as const),
+  ]),
+) as Record<EntityKind, LinkInfo>;
+const KEPT: LinkInfo = Object.freeze({ method: 'kept' });
+const NO_CANDIDATE: LinkInfo = Object.freeze({
+  method: 'probabilistic',
+  reason: 'no candidate shares a blocking key',
+});
+
+/** The kinds linked by weights when the exact key is absent. */
+const PROBABILISTIC_KINDS: ReadonlySet<EntityKind> = new Set(['person', 'legal_entity']);
+
+/** The values an entity is compared on; several per field once more sources have spoken. */
+type Known = Record<string, string[]>;
+
+export interface KindIndex {
+  exact: Map<string, number>;
+  /** Probabilistic kinds only. */
+  known: Map<number, Known>;
+  blocks: Map<string, number[]>;
+  /** The same, of entities without an exact key: the only candidates of a record that has one. */
+  unkeyedBlocks: Map<string, number[]>;
+  /** The exact key of each entity that has one: a record with another key is never that entity. */
+  keyed: Map<number, string>;
+  nameCounts: Map<string, number>;
+  /** Other fields that find an entity exactly (a school code), as mappings ask (link_on). */
+  secondary: Map<string, Map<string, number>>;
+}
+
+// One linker per database, kept between ingests in this process: loading a million people's
+// compared values costs far more than an ingest of a small feed. It is current while the registry
+// version is the one its last ingest committed; a failed ingest or another process's change drops it.
+const cache = new WeakMap<Db, { version: string; linker: Linker }>();
+
+/** The cached linker of a database if still current (the registry version matches), else a new one. */
+export function cachedLinker(root: Db, version: string, options: LinkerOptions): Linker {
+  const cached = cache.get(root);
+  if (cached && cached.version === version) {
+    cached.linker.options = options;
+    return cached.linker;
+  }
+  const linker = new Linker(options);
+  cache.set(root, { version: '', linker });
+  return linker;
+}
+
+/** After a commit: the linker is current at this registry version. */
+export function keepLinker(root: Db, linker: Linker, version: string): void {
+  cache.set(root, { version, linker });
+}
+
+/** After a rollback: the linker holds entities that do not exist. */
+export function dropLinker(root: Db): void {
+  cache.delete(root);
+}
+
+export interface LinkerOptions {
+  /** The building an address id belongs to (a building's own id for a building). */
+  buildingOf: (addressId: string) => string | undefined;
+  /** Fresh entity ids; refilled by the ingest between batches of rows (see needsIds). */
+  takeId: () => number;
+}
+
+export class Linker {
+  private readonly kinds = new Map<EntityKind, KindIndex>();
+
+  /** An empty index; `ensure` loads kinds (and secondary keys) from the registries as runs need them. */
+  constructor(public options: LinkerOptions) {}
+
+  /** Indexes kinds and secondary keys not indexed yet; a cached linker loads only what is new. */
+  async ensure(
+    db: Db,
+    districtId: string,
+    kinds: Iterable<EntityKind>,
+    secondary: ReadonlyMap<EntityKind, readonly string[]> = new Map(),
+  ): Promise<void> {
+    for (const kind of new Set(kinds)) {
+      let index = this.kinds.get(kind);
+      const wanted = secondary.get(kind) ?? [];
+      if (!index) {
+        index = this.emptyIndex(kind, wanted);
+        this.kinds.set(kind, index);
+        const def = ENTITIES[kind];
+        const compared = PROBABILISTIC_KINDS.has(kind) ? comparedFields(kind) : [];
+        await this.load(
+          db,
+          districtId,
+          kind,
+          [...new Set([...def.exactKey, ...compared, ...wanted])],
+          (id, values) => this.remember(kind, id, values),
+        );
+        continue;
+      }
+      const missing = wanted.filter((field) => !index!.secondary.has(field));
+      for (const field of missing) index.secondary.set(field, new Map());
+      if (missing.length > 0)
+        await this.load(db, districtId, kind, missing, (id, values) => {
+          for (const field of missing) {
+            const v = values[field];
+            if (typeof v === 'string' && !index!.secondary.get(field)!.has(v))
+              index!.secondary.get(field)!.set(v, id);
+          }
+        });
+    }
+  }
+
+  /** An index of one kind, for tests and for `ensure`. */
+  emptyIndex(kind: EntityKind, secondary: readonly string[] = []): KindIndex {
+    const index: KindIndex = {
+      exact: new Map(),
+      known: new Map(),
+      blocks: new Map(),
+      unkeyedBlocks: new Map(),
+      keyed: new Map(),
+      nameCounts: new Map(),
+      secondary: new Map(secondary.map((field) => [field, new Map()])),
+    };
+    this.kinds.set(kind, index);
+    return index;
+  }
+
+  private async load(
+    db: Db,
+    districtId: string,
+    kind: EntityKind,
+    columns: readonly string[],
+    take: (id: number, values: Record<string, Value | undefined>) => void,
+  ): Promise<void> {
+    // An attribute lives in the attributes jsonb, under its name.
+    const select = (c: string) =>
+      c.startsWith(ATTRIBUTE_PREFIX)
+        ? `attributes->>'${c.slice(ATTRIBUTE_PREFIX.length)}' AS "${c}"`
+        : `${c}::text AS "${c}"`;
+    const page = 100_000;
+    let after = 0;
+    for (;;) {
+      // "entity", not "id": ORDER BY id must sort the number, not its text.
+      const rows = await db.query<Record<string, unknown> & { entity: string }>(
+        `SELECT id::text AS entity, ${columns.map(select).join(', ')} FROM ${ENTITIES[kind].table}
+          WHERE district_id = $1 AND id > $2 ORDER BY id LIMIT ${page}`,
+        [districtId, after],
+      );
+      for (const row of rows) {
+        const values: Record<string, Value | undefined> = {};
+        for (const c of columns) if (row[c] !== null) values[c] = row[c] as string;
+        take(Number(row.entity), values);
+      }
+      if (rows.length < page) break;
+      after = Number(rows.at(-1)!.entity);
+    }
+  }
+
+  /**
+   * Links one record's values. `prior` is the entity an earlier delivery of the same record was
+   * linked to (not by an exact key): it stays, so a re-delivered row never drifts to another entity.
+   */
+  link(
+    kind: EntityKind,
+    given: Record<string, Value | undefined>,
+    prior?: number,
+    linkOn?: string,
+  ): LinkResult {
+    const values = withIdFacts(kind, given);
+    const index = this.kinds.get(kind);
+    if (!index) throw new Error(`the linker has no index of ${kind}`);
+    const def = ENTITIES[kind];
+    const exactKey = exactKeyOf(kind, values);
+    if (exactKey !== undefined) {
+      const id = index.exact.get(exactKey);
+      if (id !== undefined) {
+        this.remember(kind, id, values);
+        return { status: 'exact', entityId: id, link: EXACT[kind] };
+      }
+    }
+    const other = linkOn === undefined ? undefined : values[linkOn];
+    if (exactKey === undefined && other !== undefined) {
+      const id = index.secondary.get(linkOn!)?.get(String(other));
+      if (id !== undefined) {
+        this.remember(kind, id, values);
+        return { status: 'exact', entityId: id, link: { method: 'exact', key: [linkOn!] } };
+      }
+    }
+    const priorKey = prior === undefined ? undefined : index.keyed.get(prior);
+    if (prior !== undefined && (exactKey === undefined || priorKey === undefined || priorKey === exactKey)) {
+      this.remember(kind, prior, values);
+      return { status: 'probable', entityId: prior, link: KEPT };
+    }
+    if (!PROBABILISTIC_KINDS.has(kind)) {
+      if (exactKey === undefined)
+        return {
+          status: 'unlinked',
+          entityId: null,
+          link: {
+            method: 'none',
+            reason: `no ${def.exactKey.join(' + ')} (an unmatched address waits in the review queue)`,
+          },
+        };
+      return this.create(kind, values, FIRST_OF_KEY[kind]);
+    }
+
+    const scored = this.score(kind, index, values, exactKey !== undefined);
+    const best = scored[0];
+    const runnerUp = scored[1];
+    const threshold = { match: MATCH_WEIGHT, review: REVIEW_WEIGHT };
+    const close =
+      runnerUp !== undefined &&
+      runnerUp.score >= MATCH_WEIGHT &&
+      best !== undefined &&
+      best.score - runnerUp.score < MARGIN;
+    const clear = best !== undefined && best.score >= MATCH_WEIGHT && best.guardOk && !close;
+    // A record with its own key that matches no one clearly is someone new, not a question for a
+    // person: its key already tells it apart from every entity that has one.
+    if (!best) return this.create(kind, values, NO_CANDIDATE);
+    if (best.score < REVIEW_WEIGHT || (exactKey !== undefined && !clear)) {
+      return this.create(kind, values, {
+        method: 'probabilistic',
+        threshold,
+        candidate: { id: best.id, score: best.score },
+        comparisons: best.comparisons,
+        score: best.score,
+        reason:
+          exactKey !== undefined
+            ? 'a key of its own, and no candidate it clearly is'
+            : 'the best candidate scores below the review band',
+      });
+    }
+    const info: LinkInfo = {
+      method: 'probabilistic',
+      score: best.score,
+      threshold,
+      comparisons: best.comparisons,
+      candidate: { id: best.id, score: best.score },
+      ...(runnerUp && { runnerUp: { id: runnerUp.id, score: runnerUp.score } }),
+    };
+    if (clear) {
+      this.remember(kind, best.id, values);
+      return { status: 'probable', entityId: best.id, link: info };
+    }
+    info.reason =
+      best.score < MATCH_WEIGHT
+        ? 'the score lies in the review band'
+        : !best.guardOk
+          ? 'the name does not agree exactly, or the birth dates contradict each other'
+          : `two candidates score within ${MARGIN} of each other`;
+    return { status: 'review', entityId: null, link: info };
+  }
+
+  /** The entity with this record's exact key (or link_on value), for a lookup target: never creates one. */
+  find(kind: EntityKind, values: Record<string, Value | undefined>, linkOn?: string): number | undefined {
+    const index = this.kinds.get(kind);
+    if (!index) throw new Error(`the linker has no index of ${kind}`);
+    const exactKey = exactKeyOf(kind, values);
+    if (exactKey !== undefined) return index.exact.get(exactKey);
+    const other = linkOn === undefined ? undefined : values[linkOn];
+    return other === undefined ? undefined : index.secondary.get(linkOn!)?.get(String(other));
+  }
+
+  private create(kind: EntityKind, values: Record<string, Value | undefined>, link: LinkInfo): LinkResult {
+    const id = this.options.takeId();
+    this.remember(kind, id, values);
+    return { status: 'new', entityId: id, link };
+  }
+
+  /** Adds a record's values to an entity, so later rows can find it by them. */
+  remember(kind: EntityKind, id: number, given: Record<string, Value | undefined>): void {
+    const values = withIdFacts(kind, given);
+    const index = this.kinds.get(kind)!;
+    const exactKey = exactKeyOf(kind, values);
+    if (exactKey !== undefined && !index.exact.has(exactKey)) {
+      index.exact.set(exactKey, id);
+      if (!index.keyed.has(id)) index.keyed.set(id, exactKey);
+    }
+    for (const [field, map] of index.secondary) {
+      const v = values[field];
+      if (v !== undefined && v !== '' && !map.has(String(v))) map.set(String(v), id);
+    }
+    if (!PROBABILISTIC_KINDS.has(kind)) return;
+    let known = index.known.get(id);
+    if (!known) {
+      known = {};
+      index.known.set(id, known);
+    }
+    for (const field of comparedFields(kind)) {
+      const value = values[field];
+      if (typeof value !== 'string' || value === '') continue;
+      const list = known[field];
+      if (!list) known[field] = [value];
+      else if (list.includes(value)) continue;
+      else list.push(value);
+      if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
+    }
+    const unkeyed = !index.keyed.has(id);
+    for (const key of this.blockingKeys(kind, values)) {
+      addMember(index.blocks, key, id);
+      if (unkeyed) addMember(index.unkeyedBlocks, key, id);
+    }
+  }
+
+  private blockingKeys(kind: EntityKind, values: Record<string, Value | undefined>): string[] {
+    const keys: string[] = [];
+    const text = (field: string) => {
+      const v = values[field];
+      return typeof v === 'string' && v !== '' ? v : undefined;
+    };
+    const name = text('name');
+    const phone = text('phone');
+    if (name) keys.push(`n:${name}`);
+    if (phone) keys.push(`p:${phone}`);
+    if (kind === 'person') {
+      const surname = name?.[0];
+      const birth = text('birth_date');
+      const address = text('residence_address_id');
+      const building = address && this.options.buildingOf(address);
+      if (surname && birth) keys.push(`b:${birth}|${surname}`);
+      if (surname && building) keys.push(`a:${building}|${surname}`);
+      // Without a name (a newborn): who was born that day in that building.
+      if (birth && building) keys.push(`d:${building}|${birth}`);
+    } else {
+      const rep = text('legal_rep');
+      for (const field of ['operating_address_id', 'registered_address_id']) {
+        const address = text(field);
+        const building = address && this.options.buildingOf(address);
+        if (rep && building) keys.push(`r:${building}|${rep}`);
+      }
+    }
+    return keys;
+  }
+
+  private score(
+    kind: EntityKind,
+    index: KindIndex,
+    values: Record<string, Value | undefined>,
+    hasExactKey: boolean,
+  ): Scored[] {
+    const seen = new Set<number>();
+    const scored: Scored[] = [];
+    const blocks = hasExactKey ? index.unkeyedBlocks : index.blocks;
+    for (const key of this.blockingKeys(kind, values)) {
+      const members = blocks.get(key);
+      if (!members || members.length > MAX_BLOCK) continue;
+      for (const id of members) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        // A record with its own key is never an entity that has another one.
+        if (hasExactKey && index.keyed.has(id)) continue;
+        const known = index.known.get(id);
+        if (!known) continue;
+        scored.push(
+          kind === 'person'
+            ? this.comparePerson(index, values, id, known)
+            : this.compareEntity(index, values, id, known),
+        );
+      }
+    }
+    return scored.sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  private nameLevel(index: KindIndex, name: string, exactM: number): Level {
+    const count = index.nameCounts.get(name) ?? 1;
+    return { m: exactM, u: Math.max(NAME_U_FLOOR, count / (index.known.size + NAME_SMOOTHING)) };
+  }
+
+  private comparePerson(
+    index: KindIndex,
+    values: Record<string, Value | undefined>,
+    id: number,
+    known: Known,
+  ): Scored {
+    const out: FieldComparison[] = [];
+    const level = (field: string) => out.find((c) => c.field === field)?.level;
+    const name = values.name as string | undefined;
+    if (name && known.name) {
+      if (known.name.includes(name))
+        out.push(comparison('name', 'exact', this.nameLevel(index, name, PERSON_LEVELS.name.exact.m)));
+      else if (known.name.some((k) => similarName(k, name)))
+        out.push(comparison('name', 'similar', PERSON_LEVELS.name.similar));
+      else out.push(comparison('name', 'different', PERSON_LEVELS.name.different));
+    }
+    const birth = values.birth_date as string | undefined;
+    if (birth && known.birth_date) {
+      const agreement = known.birth_date.includes(birth)
+        ? 'exact'
+        : known.birth_date.some((k) => similarDate(k, birth))
+          ? 'similar'
+          : 'different';
+      out.push(comparison('birth_date', agreement, PERSON_LEVELS.birth_date[agreement]));
+    }
+    pushSame(out, 'sex', values.sex, known.sex, PERSON_LEVELS.sex);
+    pushSame(out, 'phone', values.phone, known.phone, PERSON_LEVELS.phone);
+    const address = values.residence_address_id as string | undefined;
+    if (address && known.residence_address_id) {
+      const agreement = this.addressLevel(address, known.residence_address_id);
+      out.push(comparison('residence_address_id', agreement, PERSON_LEVELS.residence_address_id[agreement]));
+    }
+    // Twins share everything but the name, and a father and son of one name everything but the birth
+    // date: a record links unreviewed only when the name agrees and the birth dates do not contradict
+    // each other — or, for a record without a name (a newborn), when birth date and room or phone agree.
+    const guardOk =
+      level('birth_date') !== 'different' &&
+      (level('name') === 'exact' ||
+        (level('name') === undefined &&
+          level('birth_date') === 'exact' &&
+          (level('residence_address_id') === 'same_room' || level('phone') === 'same')));
+    return { id, score: round2(out.reduce((sum, c) => sum + c.weight, 0)), comparisons: out, guardOk };
+  }
+
+  private compareEntity(
+    index: KindIndex,
+    values: Record<string, Value | undefined>,
+    id: number,
+    known: Known,
+  ): Scored {
+    const out: FieldComparison[] = [];
+    let guardOk = false;
+    const name = values.name as string | undefined;
+    if (name && known.name) {
+      if (known.name.includes(name)) {
+        out.push(comparison('name', 'exact', this.nameLevel(index, name, ENTITY_LEVELS.name.exact.m)));
+        guardOk = true;
+      } else out.push(comparison('name', 'different', ENTITY_LEVELS.name.different));
+    }
+    pushSame(out, 'legal_rep', values.legal_rep, known.legal_rep, ENTITY_LEVELS.legal_rep);
+    pushSame(out, 'phone', values.phone, known.phone, ENTITY_LEVELS.phone);
+    const mine = ['operating_address_id', 'registered_address_id']
+      .map((f) => values[f])
+      .filter((v): v is string => typeof v === 'string');
+    const theirs = [...(known.operating_address_id ?? []), ...(known.registered_address_id ?? [])];
+    if (mine.length > 0 && theirs.length > 0) {
+      const levels = mine.map((a) => this.addressLevel(a, theirs));
+      const level = levels.includes('same_room')
+        ? 'same_room'
+        : levels.includes('same_building')
+          ? 'same_building'
+          : 'different';
+      out.push(comparison('address', level, ENTITY_LEVELS.address[level]));
+    }
+    return { id, score: round2(out.reduce((sum, c) => sum + c.weight, 0)), comparisons: out, guardOk };
+  }
+
+  private addressLevel(
+    address: string,
+    known: readonly string[],
+  ): 'same_room' | 'same_building' | 'different' {
+    const building = this.options.buildingOf(address);
+    if (known.includes(address)) return building === address ? 'same_building' : 'same_room';
+    if (building && known.some((k) => this.options.buildingOf(k) === building)) return 'same_building';
+    return 'different';
+  }
+}
+
+/** Appends an entity to a block (once in a row; the scorer skips repeats), up to just past MAX_BLOCK. */
+function addMember(blocks: Map<string, number[]>, key: string, id: number): void {
+  const members = blocks.get(key);
+  if (!members) blocks.set(key, [id]);
+  else if (members.at(-1) !== id && members.length <= MAX_BLOCK) members.push(id);
+}
+
+interface Scored {
+  id: number;
+  score: number;
+  comparisons: FieldComparison[];
+  /**
+   * The name agrees exactly (twins share everything else) and, for people, the birth dates do not
+   * contradict each other: without both no record links unreviewed.
+   */
+  guardOk: boolean;
+}
+
+function pushSame(
+  out: FieldComparison[],
+  field: string,
+  value: Value | undefined,
+  known: readonly string[] | undefined,
+  levels: { same: Level; different: Level },
+): void {
+  if (typeof value !== 'string' || !known) return;
+  const level = known.includes(value) ? 'same' : 'different';
+  out.push(comparison(field, level, levels[level]));
+}
+
+/** The fields a kind is compared (and blocked) on. */
+function comparedFields(kind: EntityKind): string[] {
+  return kind === 'person'
+    ? ['name', 'birth_date', 'sex', 'phone', 'residence_address_id']
+    : ['name', 'legal_rep', 'phone', 'operating_address_id', 'registered_address_id'];
+}
+
+/**
+ * A resident ID holds its holder's birth date and sex: a record that gives only a name and an ID
+ * (a legal representative, an owner) is compared on them too. For linking only; nothing is stored.
+ */
+function withIdFacts(
+  kind: EntityKind,
+  values: Record<string, Value | undefined>,
+): Record<string, Value | undefined> {
+  if (kind !== 'person' || typeof values.id_number !== 'string') return values;
+  if (values.birth_date !== undefined && values.sex !== undefined) return values;
+  const info = residentIdInfo(values.id_number);
+  if (!info) return values;
+  return {
+    ...values,
+    birth_date: values.birth_date ?? info.birthDate,
+    sex: values.sex ?? (info.sex === 'male' ? 'M' : 'F'),
+  };
+}
+
+/** The record's exact key (`|`-joined), when it has every part. */
+export function exactKeyOf(kind: EntityKind, values: Record<string, Value | undefined>): string | undefined {
+  const parts: string[] = [];
+  for (const field of ENTITIES[kind].exactKey) {
+    const v = values[field];
+    if (v === undefined || v === '') return undefined;
+    parts.push(String(v));
+  }
+  return parts.join('|');
+}
+
+/** Same length, same surname, one other character different: a typo, or a sibling. */
+export function similarName(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length < 2 || a[0] !== b[0]) return false;
+  let diff = 0;
+  for (let i = 1; i < a.length; i++) if (a[i] !== b[i] && ++diff > 1) return false;
+  return diff === 1;
+}
+
+/** One of year, month or day different, or month and day swapped. */
+export function similarDate(a: string, b: string): boolean {
+  const [ya, ma, da] = a.split('-');
+  const [yb, mb, db] = b.split('-');
+  if (ma === db && da === mb && ya === yb) return true;
+  return Number(ya !== yb) + Number(ma !== mb) + Number(da !== db) === 1;
+}

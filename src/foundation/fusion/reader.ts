@@ -1,0 +1,162 @@
+// Reading a feed file as a stream: one pass hashes it and settles the encoding (UTF-8 with or without
+// BOM, or GB18030/GBK), a second decodes and parses CSV row by row, so a file of millions of rows
+// never sits in memory as one string.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import { invalidInput } from '../../lib/errors.ts';
+import type { TextEncoding } from '../../lib/text.ts';
+
+export interface FeedFile {
+  path: string;
+  /** The name problems and the import log show. */
+  name: string;
+  sha256: string;
+  bytes: number;
+  encoding: TextEncoding;
+}
+
+/** Looked at to decide between UTF-8 and GB18030 when the mapping says `auto`. */
+const SNIFF_BYTES = 1 << 20;
+
+/** Hashes the file and settles its encoding: the mapping's, or for `auto` what its bytes are. */
+export async function inspectFeedFile(
+  path: string,
+  declared: 'auto' | TextEncoding,
+  name = path,
+): Promise<FeedFile> {
+  let bytes: number;
+  try {
+    bytes = (await stat(path)).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw invalidInput(
+      code === 'ENOENT' ? `${name}: no such file` : `${name}: cannot be read (${code ?? error})`,
+    );
+  }
+  const hash = createHash('sha256');
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    if (headBytes < SNIFF_BYTES) {
+      head.push(chunk);
+      headBytes += chunk.length;
+    }
+  }
+  const sample = Buffer.concat(head).subarray(0, SNIFF_BYTES);
+  if (sample.includes(0)) throw invalidInput(`${name} is not a text file (it contains NUL bytes)`);
+  return {
+    path,
+    name,
+    sha256: hash.digest('hex'),
+    bytes,
+    encoding: declared === 'auto' ? sniffEncoding(sample) : declared,
+  };
+}
+
+function sniffEncoding(sample: Uint8Array): TextEncoding {
+  if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf-8';
+  try {
+    // stream: a character cut at the end of the sample is not an error.
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'gb18030';
+  }
+}
+
+/** Bytes → text, failing with the byte offset when UTF-8 turns out not to be. */
+function decoder(file: FeedFile): Transform {
+  const text = new TextDecoder(file.encoding, { fatal: file.encoding === 'utf-8' });
+  let offset = 0;
+  return new Transform({
+    readableObjectMode: false,
+    decodeStrings: true,
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        const out = text.decode(chunk, { stream: true });
+        offset += chunk.length;
+        done(null, out);
+      } catch {
+        done(
+          invalidInput(
+            `${file.name} is not valid UTF-8 near byte ${offset}: declare encoding: gb18030 in its mapping`,
+            [{ file: file.name, reason: `invalid UTF-8 after byte ${offset}` }],
+          ),
+        );
+      }
+    },
+    flush(done) {
+      done(null, text.decode());
+    },
+  });
+}
+
+export interface FeedRow {
+  /** 1-based data row (the header and skipped lines not counted), as import problems number them. */
+  rowNumber: number;
+  fields: string[];
+}
+
+export interface FeedReader {
+  header: string[];
+  rows: AsyncGenerator<FeedRow>;
+}
+
+/** Opens the file, reads the header row (after `skipLines` lines) and streams the data rows. */
+export async function openFeedRows(
+  file: FeedFile,
+  options: { delimiter: string; skipLines: number },
+): Promise<FeedReader> {
+  const parser = parse({
+    delimiter: options.delimiter,
+    from_line: options.skipLines + 1,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    bom: true,
+  });
+  const source = createReadStream(file.path).pipe(decoder(file));
+  source.on('error', (error) => parser.destroy(error));
+  source.pipe(parser);
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const fail = (error: unknown, row: number): never => {
+    if (error instanceof CsvError) {
+      const at = typeof error.records === 'number' ? error.records : row;
+      throw invalidInput(`${file.name} is not a readable CSV file`, [
+        { file: file.name, ...(at > 0 && { row: at }), reason: error.message },
+      ]);
+    }
+    throw error;
+  };
+  let first: IteratorResult<string[]>;
+  try {
+    first = await records.next();
+  } catch (error) {
+    return fail(error, 0);
+  }
+  if (first.done)
+    throw invalidInput(`${file.name} is empty: expected a header row`, [
+      { file: file.name, reason: 'empty file' },
+    ]);
+  const header = first.value.map((h) => h.replace(/^\ufeff/, '').trim());
+  async function* rows(): AsyncGenerator<FeedRow> {
+    let rowNumber = 0;
+    try {
+      for (;;) {
+        const next = await records.next();
+        if (next.done) return;
+        rowNumber += 1;
+        yield { rowNumber, fields: next.value };
+      }
+    } catch (error) {
+      fail(error, rowNumber + 1);
+    } finally {
+      source.destroy();
+    }
+  }
+  return { header, rows: rows() };
+}

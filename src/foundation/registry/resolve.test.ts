@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../db/db.ts';
+import { createTestDb, type TestDb, testEngine } from '../../db/testing.ts';
+import { systemCtx } from '../access/context.ts';
+import { AREAS, seedMatchLibrary } from '../address/match/testing.ts';
+import { ingestFeed } from '../fusion/ingest.ts';
+import {
+  HOUSEHOLD_HEADER,
+  HOUSEHOLD_MAPPING,
+  householdRows,
+  tempDir,
+  writeCsv,
+  writeMapping,
+} from '../fusion/testing.ts';
+import { resolveTouched } from './resolve.ts';
+
+describe(`resolution on ${testEngine}`, () => {
+  let t: TestDb;
+  let db: Db;
+  beforeAll(async () => {
+    t = await createTestDb();
+    db = t.db;
+    await seedMatchLibrary(db);
+    const dir = tempDir();
+    await ingestFeed(
+      systemCtx(db),
+      writeMapping(dir, 'ps_household', HOUSEHOLD_MAPPING),
+      writeCsv(dir, 'household.csv', [HOUSEHOLD_HEADER, ...householdRows(25)]),
+    );
+  });
+  afterAll(() => t.destroy());
+
+  const rebuild = (batch: number) =>
+    db.transaction(async (tx) => {
+      await tx.exec(`CREATE TEMP TABLE resolve_touched ON COMMIT DROP AS
+        SELECT entity_kind AS kind, entity_id AS id FROM source_records WHERE entity_id IS NOT NULL`);
+      return resolveTouched(tx, AREAS.district, { batchSize: batch });
+    });
+  const snapshot = async () => ({
+    people: await db.query("SELECT to_jsonb(p) - 'updated_at' - 'created_at' AS p FROM people p ORDER BY id"),
+    households: await db.query(
+      "SELECT to_jsonb(h) - 'updated_at' - 'created_at' AS h FROM households h ORDER BY id",
+    ),
+  });
+
+  it('recomputes the same registry from the records, batch by batch, each entity once', async () => {
+    const before = await snapshot();
+    expect(before.people).toHaveLength(25);
+    expect(await rebuild(4)).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
+    await db.exec('DELETE FROM people; DELETE FROM households');
+    expect(await rebuild(3)).toMatchObject({ inserted: 25 + 9, updated: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('removes an entity whose records are all retired', async () => {
+    await db.exec(`UPDATE source_records SET retired_by_feed = feed_id WHERE target = 'household'`);
+    expect(await rebuild(5)).toMatchObject({ deleted: 9 });
+    expect(await db.query('SELECT 1 FROM households')).toHaveLength(0);
+  });
+});
