@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServerTestDatabase, testEngine } from '../src/db/testing.ts';
 
+const DEMO_TIMEOUT_MS = 300_000;
 const BIN = join(import.meta.dirname, '..', 'bin', 'citybrain.js');
 
 interface Run {
@@ -63,7 +64,10 @@ describe(`the citybrain command on ${testEngine}`, () => {
   });
 
   let token = '';
-  it('generates and imports the demo district through the normal importers', async () => {
+  // The demo generates and imports every data set (areas, addresses, feeds, a year of requests).
+  it('generates and imports the demo district through the normal importers', {
+    timeout: DEMO_TIMEOUT_MS,
+  }, async () => {
     const demo = await run(['demo', '--scale', '0.01', '--seed', '3', '--no-serve']);
     expect(demo.code, demo.stderr).toBe(0);
     token = demo.stdout.trim();
@@ -78,7 +82,7 @@ describe(`the citybrain command on ${testEngine}`, () => {
     expect(log.stdout).toMatch(/areas\tsucceeded/);
   });
 
-  it('re-runs the demo without changing anything', async () => {
+  it('re-runs the demo without changing anything', { timeout: DEMO_TIMEOUT_MS }, async () => {
     const again = await run(['demo', '--scale', '0.01', '--seed', '3', '--no-serve']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/0 new, 0 updated/);
