@@ -5,6 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { type Db, openDb } from '../src/db/db.ts';
@@ -59,6 +60,8 @@ export interface LoadResult {
   reads: number;
   readsPerSecond: number;
   readP99: number;
+  /** The machine's 1-minute load average as the phase ended: other processes share its cores. */
+  load: number;
 }
 
 export interface DurabilityResult {
@@ -269,6 +272,7 @@ async function runLoad(o: LoadOptions): Promise<{ result: LoadResult; ids: strin
       reads: readLatencies.length,
       readsPerSecond: readLatencies.length / seconds,
       readP99: quantile(readLatencies, 0.99),
+      load: loadavg()[0]!,
     },
   };
 }

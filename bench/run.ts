@@ -2,6 +2,7 @@
 // the address matcher's accuracy and speed. Generates the demo district once (cached under .bench/), then
 // measures each engine on a fresh database; the matcher runs on the PGlite database the import filled.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
@@ -178,6 +179,7 @@ if (!values['no-governance']) {
           'max ms',
           'reads/s',
           'read p99 ms',
+          `load (${availableParallelism()} cores)`,
           'target',
         ],
         load.map((r) => [
@@ -193,6 +195,7 @@ if (!values['no-governance']) {
           fmt(r.max, 1),
           fmt(r.readsPerSecond),
           fmt(r.readP99, 1),
+          fmt(r.load, 1),
           r.phase === 'sustained' ? `≥ ${fmt(rate)}/s, p99 ≤ 100 ms` : 'no acknowledged loss',
         ]),
       ),

@@ -118,14 +118,18 @@ const PROBABILISTIC_KINDS: ReadonlySet<EntityKind> = new Set(['person', 'legal_e
 
 /** The values an entity is compared on; several per field once more sources have spoken. */
 type Known = Record<string, string[]>;
+/** As kept: one value as a string (nearly always), several as an array — memory is what limits scale. */
+type Stored = Record<string, string | string[]>;
+/** Blocks keyed by a 32-bit hash of the blocking key (a collision only adds a candidate to score). */
+type Blocks = Map<number, number | number[]>;
 
 export interface KindIndex {
   exact: Map<string, number>;
   /** Probabilistic kinds only. */
-  known: Map<number, Known>;
-  blocks: Map<string, number[]>;
+  known: Map<number, Stored>;
+  blocks: Blocks;
   /** The same, of entities without an exact key: the only candidates of a record that has one. */
-  unkeyedBlocks: Map<string, number[]>;
+  unkeyedBlocks: Blocks;
   /** The exact key of each entity that has one: a record with another key is never that entity. */
   keyed: Map<number, string>;
   nameCounts: Map<string, number>;
@@ -389,16 +393,17 @@ export class Linker {
     for (const field of comparedFields(kind)) {
       const value = values[field];
       if (typeof value !== 'string' || value === '') continue;
-      const list = known[field];
-      if (!list) known[field] = [value];
-      else if (list.includes(value)) continue;
-      else list.push(value);
+      const held = known[field];
+      if (held === undefined) known[field] = value;
+      else if (held === value || (Array.isArray(held) && held.includes(value))) continue;
+      else known[field] = Array.isArray(held) ? [...held, value] : [held, value];
       if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
     }
     const unkeyed = !index.keyed.has(id);
     for (const key of this.blockingKeys(kind, values)) {
-      addMember(index.blocks, key, id);
-      if (unkeyed) addMember(index.unkeyedBlocks, key, id);
+      const hash = hashKey(key);
+      addMember(index.blocks, hash, id);
+      if (unkeyed) addMember(index.unkeyedBlocks, hash, id);
     }
   }
 
@@ -442,15 +447,18 @@ export class Linker {
     const scored: Scored[] = [];
     const blocks = hasExactKey ? index.unkeyedBlocks : index.blocks;
     for (const key of this.blockingKeys(kind, values)) {
-      const members = blocks.get(key);
-      if (!members || members.length > MAX_BLOCK) continue;
+      const block = blocks.get(hashKey(key));
+      if (block === undefined) continue;
+      const members = typeof block === 'number' ? [block] : block;
+      if (members.length > MAX_BLOCK) continue;
       for (const id of members) {
         if (seen.has(id)) continue;
         seen.add(id);
         // A record with its own key is never an entity that has another one.
         if (hasExactKey && index.keyed.has(id)) continue;
-        const known = index.known.get(id);
-        if (!known) continue;
+        const stored = index.known.get(id);
+        if (!stored) continue;
+        const known = expand(stored);
         scored.push(
           kind === 'person'
             ? this.comparePerson(index, values, id, known)
@@ -555,10 +563,27 @@ export class Linker {
 }
 
 /** Appends an entity to a block (once in a row; the scorer skips repeats), up to just past MAX_BLOCK. */
-function addMember(blocks: Map<string, number[]>, key: string, id: number): void {
+function addMember(blocks: Blocks, key: number, id: number): void {
   const members = blocks.get(key);
-  if (!members) blocks.set(key, [id]);
-  else if (members.at(-1) !== id && members.length <= MAX_BLOCK) members.push(id);
+  if (members === undefined) blocks.set(key, id);
+  else if (typeof members === 'number') {
+    if (members !== id) blocks.set(key, [members, id]);
+  } else if (members.at(-1) !== id && members.length <= MAX_BLOCK) members.push(id);
+}
+
+function hashKey(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function expand(stored: Stored): Known {
+  const known: Known = {};
+  for (const [field, v] of Object.entries(stored)) known[field] = typeof v === 'string' ? [v] : v;
+  return known;
 }
 
 interface Scored {

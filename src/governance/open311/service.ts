@@ -199,8 +199,9 @@ export async function createRequest(
       // Written by the intake's own statement: a request that got a reply always has its token.
       alsoInsert: {
         name: 'open311_token',
-        sql: (id, p) =>
-          `INSERT INTO open311_tokens (token, service_request_id, api_key_id) SELECT $${p}, ${id}::text, $${p + 1}::bigint`,
+        sql: (created, p) =>
+          `INSERT INTO open311_tokens (token, service_request_id, api_key_id)
+           SELECT $${p}, id::text, $${p + 1}::bigint FROM ${created}`,
         params: [token, key.id],
       },
     },

@@ -32,12 +32,12 @@ const SLOT = '\uE000';
 export interface SubmitOptions {
   /**
    * One more row to write with a new request, in the intake's statement (Open311's tracking token):
-   * `sql` gets the SQL expression of the new id and the number of its first parameter, and returns
-   * an INSERT; `name` names that variant of the prepared statement. Nothing is written for a repeat
-   * of an external id.
+   * `sql` gets a relation holding the new request's `id` (no row for a repeat of an external id)
+   * and the number of its first parameter, and returns an INSERT; `name` names that variant of the
+   * prepared statement.
    */
   alsoInsert?:
-    | { name: string; sql: (id: string, firstParam: number) => string; params: unknown[] }
+    | { name: string; sql: (created: string, firstParam: number) => string; params: unknown[] }
     | undefined;
 }
 
@@ -321,7 +321,7 @@ function intakeStatement(also: SubmitOptions['alsoInsert']): { name: string; sql
   const name = also ? `gov_intake_${also.name}` : 'gov_intake';
   let statement = statements.get(name);
   if (!statement) {
-    const extra = also ? `,\nalso AS (${also.sql('(SELECT id FROM req)', INTAKE_PARAMS + 1)})` : '';
+    const extra = also ? `,\nalso AS (${also.sql('req', INTAKE_PARAMS + 1)})` : '';
     statement = { name, sql: INTAKE_SQL.replace('/*also*/', extra) };
     statements.set(name, statement);
   }
