@@ -1,9 +1,10 @@
 // Sources about the city itself: schools and enrolment from education, components and illegal
 // construction from urban management.
+
+import { wgs84ToGcj02 } from '../../foundation/fusion/datum.ts';
 import type { AddressHabits } from './address-text.ts';
 import { writeAddress } from './address-text.ts';
 import { DELIVERY_1, dayOf, formatDay } from './dates.ts';
-import { wgs84ToGcj02 } from './gcj02.ts';
 import { corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
 import { placeId } from './population.ts';
 import type { Party } from './property.ts';

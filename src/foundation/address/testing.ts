@@ -3,9 +3,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bumpDataVersion } from '../../db/data-versions.ts';
-import { csvLine, type Db } from '../../db/db.ts';
-import { type AreaGeometry, areaM2, bboxOf } from '../areas/geometry.ts';
+import type { Db } from '../../db/db.ts';
+import { type BoxArea, insertBoxAreas } from '../areas/testing.ts';
 import { ADDRESS_COLUMNS, type AddressColumn, csvRecord } from './format.ts';
 
 export const FUTIAN = '440304';
@@ -30,8 +29,7 @@ export const POINTS = {
   [NANSHAN_GRID]: [113.92, 22.52],
 } as const;
 
-type Box = [number, number, number, number];
-const TREE: [id: string, name: string, level: string, parent: string | null, box: Box][] = [
+const TREE: BoxArea[] = [
   [FUTIAN, '福田区', 'district', null, [114.0, 22.5, 114.04, 22.54]],
   [FUBAO, '福保街道', 'subdistrict', FUTIAN, [114.0, 22.5, 114.02, 22.54]],
   [MINGYUE, '明月社区', 'community', FUBAO, [114.0, 22.5, 114.02, 22.52]],
@@ -50,40 +48,7 @@ const TREE: [id: string, name: string, level: string, parent: string | null, box
 
 /** Inserts the tree with COPY, as the areas import would leave it. */
 export async function seedAreas(db: Db): Promise<void> {
-  const paths = new Map<string, string[]>();
-  const lines = TREE.map(([id, name, level, parent, [x0, y0, x1, y1]]) => {
-    const path = [...(parent ? paths.get(parent)! : []), id];
-    paths.set(id, path);
-    const geometry: AreaGeometry = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [x0, y0],
-          [x1, y0],
-          [x1, y1],
-          [x0, y1],
-          [x0, y0],
-        ],
-      ],
-    };
-    return csvLine([
-      id,
-      name,
-      level,
-      parent,
-      path,
-      JSON.stringify(geometry),
-      bboxOf(geometry),
-      areaM2(geometry),
-    ]);
-  });
-  await db.transaction(async (tx) => {
-    await tx.copyFrom(
-      'COPY areas (id, name, level, parent_id, path, geometry, bbox, area_m2) FROM STDIN WITH (FORMAT csv)',
-      lines.join(''),
-    );
-    await bumpDataVersion(tx, 'areas');
-  });
+  await insertBoxAreas(db, TREE);
 }
 
 export type CsvRow = Partial<Record<AddressColumn, string>>;

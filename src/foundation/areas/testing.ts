@@ -2,8 +2,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bumpDataVersion } from '../../db/data-versions.ts';
+import { csvLine, type Db } from '../../db/db.ts';
 import type { AreaFeature, AreaFeatureCollection } from './export.ts';
-import type { AreaGeometry, Polygon, Ring } from './geometry.ts';
+import { type AreaGeometry, areaM2, bboxOf, type Polygon, type Ring } from './geometry.ts';
 import type { AreaLevel } from './locator.ts';
 
 /** A counter-clockwise closed rectangle ring. */
@@ -78,4 +80,40 @@ export function writeFixture(name: string, content: AreaFeatureCollection | stri
     typeof content === 'object' && !(content instanceof Uint8Array) ? JSON.stringify(content) : content,
   );
   return path;
+}
+
+/** A rectangle area: id, name, level, parent id (listed earlier), [west, south, east, north]. */
+export type BoxArea = [
+  id: string,
+  name: string,
+  level: AreaLevel,
+  parent: string | null,
+  box: [number, number, number, number],
+];
+
+/** Writes rectangle areas straight into the table, as an areas import leaves them (paths, bbox, m²). */
+export async function insertBoxAreas(db: Db, tree: readonly BoxArea[]): Promise<void> {
+  const paths = new Map<string, string[]>();
+  const lines = tree.map(([id, name, level, parent, [x0, y0, x1, y1]]) => {
+    const path = [...(parent ? paths.get(parent)! : []), id];
+    paths.set(id, path);
+    const geometry = rect(x0, y0, x1, y1);
+    return csvLine([
+      id,
+      name,
+      level,
+      parent,
+      path,
+      JSON.stringify(geometry),
+      bboxOf(geometry),
+      areaM2(geometry),
+    ]);
+  });
+  await db.transaction(async (tx) => {
+    await tx.copyFrom(
+      'COPY areas (id, name, level, parent_id, path, geometry, bbox, area_m2) FROM STDIN WITH (FORMAT csv)',
+      lines.join(''),
+    );
+    await bumpDataVersion(tx, 'areas');
+  });
 }

@@ -3,7 +3,7 @@
 // old estate whose entrances repeat room numbers, estates sharing a short name, and single towers.
 import { bumpDataVersion } from '../../../db/data-versions.ts';
 import { csvLine, type Db } from '../../../db/db.ts';
-import { type AreaGeometry, areaM2, bboxOf } from '../../areas/geometry.ts';
+import { type BoxArea, insertBoxAreas } from '../../areas/testing.ts';
 
 export const AREAS = {
   district: '440304',
@@ -17,8 +17,7 @@ export const AREAS = {
   fuqiangGrid: '44030401100601',
 } as const;
 
-type Box = [number, number, number, number];
-const TREE: [id: string, name: string, level: string, parent: string | null, box: Box][] = [
+const TREE: BoxArea[] = [
   [AREAS.district, '福田区', 'district', null, [114.0, 22.5, 114.04, 22.54]],
   [AREAS.fubao, '福保街道', 'subdistrict', AREAS.district, [114.0, 22.5, 114.02, 22.54]],
   [AREAS.mingyue, '明月社区', 'community', AREAS.fubao, [114.0, 22.5, 114.02, 22.52]],
@@ -190,33 +189,7 @@ export function roomId(building: string, room: string, entrance = ''): string {
 }
 
 export async function seedMatchLibrary(db: Db): Promise<void> {
-  const paths = new Map<string, string[]>();
-  const areaLines = TREE.map(([id, name, level, parent, [x0, y0, x1, y1]]) => {
-    const path = [...(parent ? paths.get(parent)! : []), id];
-    paths.set(id, path);
-    const geometry: AreaGeometry = {
-      type: 'Polygon',
-      coordinates: [
-        [
-          [x0, y0],
-          [x1, y0],
-          [x1, y1],
-          [x0, y1],
-          [x0, y0],
-        ],
-      ],
-    };
-    return csvLine([
-      id,
-      name,
-      level,
-      parent,
-      path,
-      JSON.stringify(geometry),
-      bboxOf(geometry),
-      areaM2(geometry),
-    ]);
-  });
+  await insertBoxAreas(db, TREE);
   const addressLines: string[] = [];
   for (const b of BUILDINGS) {
     const [subdistrict, community] = COMMUNITY_OF[b.grid]!;
@@ -257,15 +230,10 @@ export async function seedMatchLibrary(db: Db): Promise<void> {
   }
   await db.transaction(async (tx) => {
     await tx.copyFrom(
-      'COPY areas (id, name, level, parent_id, path, geometry, bbox, area_m2) FROM STDIN WITH (FORMAT csv)',
-      areaLines.join(''),
-    );
-    await tx.copyFrom(
       `COPY addresses (address_id, level, parent_id, district_id, subdistrict_id, community_id, grid_id,
          road, road_no, estate, building, entrance, floor, room, aliases) FROM STDIN WITH (FORMAT csv)`,
       addressLines.join(''),
     );
-    await bumpDataVersion(tx, 'areas');
     await bumpDataVersion(tx, 'addresses');
   });
 }
