@@ -4,11 +4,13 @@
 // success reply must be in the database with its service-level timer still firing.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { type Db, openDb } from '../src/db/db.ts';
+import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
 import { buildDemoDistrict } from '../src/demo/model.ts';
 import { generateHistory } from '../src/demo/requests/history.ts';
 import { systemCtx } from '../src/foundation/access/context.ts';
@@ -18,6 +20,8 @@ import { type ClassifierMetrics, trainClassifier } from '../src/governance/class
 import { createApiKey } from '../src/governance/open311/apikeys.ts';
 import { ensureGovernance } from '../src/governance/reference.ts';
 import { SLA_ACTOR, tickSla } from '../src/governance/sla/sla.ts';
+import { table } from '../src/lib/table.ts';
+import { POSTGRES_URL } from './engines.ts';
 
 export interface ClassifierBench {
   requests: number;
@@ -413,3 +417,100 @@ export async function benchOpen311(
 }
 
 export const benchAreasFile = (demoDir: string) => join(demoDir, 'areas.geojson');
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The Open311 load and durability tables, as `npm run bench` prints them. */
+export function open311Tables(load: LoadResult[], d: DurabilityResult, rate: number): string {
+  const loadTable = table(
+    [
+      'Open311 POST load',
+      'seconds',
+      'POSTs sent',
+      'ok',
+      'errors',
+      'ok/s',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'max ms',
+      'reads/s',
+      'read p99 ms',
+      `load (${availableParallelism()} cores)`,
+      'target',
+    ],
+    load.map((r) => [
+      r.phase,
+      fmt(r.seconds, 1),
+      fmt(r.posts),
+      fmt(r.postsOk),
+      fmt(r.postErrors),
+      fmt(r.postsPerSecond),
+      fmt(r.p50, 1),
+      fmt(r.p95, 1),
+      fmt(r.p99, 1),
+      fmt(r.max, 1),
+      fmt(r.readsPerSecond),
+      fmt(r.readP99, 1),
+      fmt(r.load, 1),
+      r.phase === 'sustained' ? `≥ ${fmt(rate)}/s, p99 ≤ 100 ms` : 'no acknowledged loss',
+    ]),
+  );
+  const durabilityTable = table(
+    [
+      'durability (kill -9 under load)',
+      'acknowledged',
+      'missing after restart',
+      'half-written',
+      'open orders',
+      'timers fired',
+      'restart s',
+    ],
+    [
+      [
+        d.missing === 0 && d.incomplete === 0 && d.workOrders > 0 && d.timersFired === d.workOrders
+          ? 'ok'
+          : 'FAILED',
+        fmt(d.acknowledged),
+        fmt(d.missing),
+        fmt(d.incomplete),
+        fmt(d.workOrders),
+        fmt(d.timersFired),
+        fmt(d.restartSeconds, 1),
+      ],
+    ],
+  );
+  return `${loadTable}\n\n${durabilityTable}`;
+}
+
+/**
+ * `npm run bench -- --only open311`: the Open311 load and durability rows alone (`--scale`,
+ * `--seed`, `--load-seconds`, `--load-rate` apply), for measuring the intake without the rest.
+ */
+export async function benchOpen311Only(values: {
+  scale: string;
+  seed: string;
+  'load-seconds': string;
+  'load-rate': string;
+}): Promise<void> {
+  const scale = Number(values.scale);
+  const seed = Number(values.seed);
+  const demoDir = resolve('.bench', `demo-s${scale}-seed${seed}`);
+  if (!existsSync(join(demoDir, DEMO_FILES.manifest))) {
+    console.error(`generating the demo district into ${demoDir}…`);
+    await generateDemo({ seed, scale, outDir: demoDir });
+  }
+  const rate = Number(values['load-rate']);
+  console.error('Open311 load on PostgreSQL (a `citybrain serve` process on loopback)…');
+  const { load, durability } = await benchOpen311({
+    serverUrl: POSTGRES_URL,
+    areasFile: benchAreasFile(demoDir),
+    seed,
+    scale,
+    seconds: Number(values['load-seconds']),
+    postsPerSecond: rate,
+  });
+  console.log(`citybrain bench — Open311 only, demo scale ${scale}, seed ${seed}, node ${process.version}\n`);
+  console.log(open311Tables(load, durability, rate));
+}

@@ -1,15 +1,17 @@
-// `npm run bench [-- --scale S] [--seed N] [--no-postgres] [--messy N]`: the foundation's throughput and
-// the address matcher's accuracy and speed. Generates the demo district once (cached under .bench/), then
-// measures each engine on a fresh database; the matcher runs on the PGlite database the import filled.
-import { existsSync } from 'node:fs';
+// `npm run bench [-- --scale S] [--seed N] [--no-postgres] [--no-fusion] [--no-governance] [--only open311|fusion] [--messy N]`:
+// the foundation's throughput, the address matcher's accuracy and speed, feed ingest and linking, and
+// governance. Generates the demo district once (cached under .bench/), then measures each engine on a
+// fresh database; the matcher runs on the PGlite database the import filled.
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO_FILES, generateDemo } from '../src/demo/generate.ts';
+import { DEMO_FILES, type DemoManifest, generateDemo } from '../src/demo/generate.ts';
 import { table } from '../src/lib/table.ts';
 import { benchAddressImport, type ImportResult } from './address-import.ts';
 import { benchAddressMatch } from './address-match.ts';
 import { type BenchDb, POSTGRES_URL, pgliteBenchDb, postgresBenchDb } from './engines.ts';
+import { benchFusion, fusionTables } from './fusion.ts';
 import { benchAreasFile, benchClassifier, benchOpen311 } from './governance.ts';
 import { benchLookups } from './lookups.ts';
 
@@ -19,11 +21,20 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     'no-postgres': { type: 'boolean', default: false },
     'no-governance': { type: 'boolean', default: false },
+    'no-fusion': { type: 'boolean', default: false },
     'load-seconds': { type: 'string', default: '20' },
     'load-rate': { type: 'string', default: '500' },
     messy: { type: 'string', default: '20000' },
+    only: { type: 'string' },
   },
 });
+// `--only open311`: the Open311 load and durability rows alone; `--only fusion`: the feed ingest alone.
+const only = values.only;
+if (only === 'open311') {
+  await (await import('./governance.ts')).benchOpen311Only(values);
+  process.exit(0);
+} else if (only !== undefined && only !== 'fusion')
+  throw new Error(`--only ${only}: open311 and fusion are known`);
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 const fmt = (n: number, digits = 0) =>
@@ -33,23 +44,33 @@ const mb = () => `${fmt(process.memoryUsage().rss / 2 ** 20)} MB`;
 console.log(`citybrain bench — demo scale ${scale}, seed ${seed}, node ${process.version}\n`);
 
 // 1. Point → grid lookups.
-const lookups = benchLookups();
-console.log(
-  table(
-    ['point → grid chain (one core)', 'grids', 'index build', 'lookups', 'lookups/s', 'in a grid', 'target'],
-    [
+if (!only) {
+  const lookups = benchLookups();
+  console.log(
+    table(
       [
-        'Flatbush + point-in-polygon',
-        fmt(lookups.grids),
-        `${fmt(lookups.buildMs, 1)} ms`,
-        fmt(lookups.lookups),
-        fmt(lookups.perSecond),
-        `${fmt(100 * lookups.hitRate, 1)}%`,
-        '≥ 200,000/s',
+        'point → grid chain (one core)',
+        'grids',
+        'index build',
+        'lookups',
+        'lookups/s',
+        'in a grid',
+        'target',
       ],
-    ],
-  ),
-);
+      [
+        [
+          'Flatbush + point-in-polygon',
+          fmt(lookups.grids),
+          `${fmt(lookups.buildMs, 1)} ms`,
+          fmt(lookups.lookups),
+          fmt(lookups.perSecond),
+          `${fmt(100 * lookups.hitRate, 1)}%`,
+          '≥ 200,000/s',
+        ],
+      ],
+    ),
+  );
+}
 
 // 2. Address import on each engine.
 const demoDir = resolve('.bench', `demo-s${scale}-seed${seed}`);
@@ -59,63 +80,82 @@ if (!existsSync(join(demoDir, DEMO_FILES.manifest))) {
 }
 const files = { areas: join(demoDir, DEMO_FILES.areas), addresses: join(demoDir, DEMO_FILES.addresses) };
 
-const results: ImportResult[] = [];
-let matching = '';
 const engines: (() => Promise<BenchDb | null>)[] = [pgliteBenchDb];
 if (!values['no-postgres']) engines.push(postgresBenchDb);
-for (const open of engines) {
-  const bench = await open();
-  if (!bench) {
-    console.error('\n(no PostgreSQL server answered; its row is skipped)');
-    continue;
-  }
-  try {
-    console.error(`importing ${files.addresses} on ${bench.engine}…`);
-    results.push(await benchAddressImport(bench, files));
-    if (bench.engine === 'pglite') {
-      console.error('matching the messy-address set against the imported library…');
-      matching = await benchAddressMatch(bench.db, {
-        libraryCsv: files.addresses,
-        seed,
-        count: Number(values.messy),
-      });
+if (!only) {
+  const results: ImportResult[] = [];
+  let matching = '';
+  for (const open of engines) {
+    const bench = await open();
+    if (!bench) {
+      console.error('\n(no PostgreSQL server answered; its row is skipped)');
+      continue;
     }
-  } finally {
-    await bench.destroy();
+    try {
+      console.error(`importing ${files.addresses} on ${bench.engine}…`);
+      results.push(await benchAddressImport(bench, files));
+      if (bench.engine === 'pglite') {
+        console.error('matching the messy-address set against the imported library…');
+        matching = await benchAddressMatch(bench.db, {
+          libraryCsv: files.addresses,
+          seed,
+          count: Number(values.messy),
+        });
+      }
+    } finally {
+      await bench.destroy();
+    }
+  }
+  console.log();
+  console.log(
+    table(
+      [
+        'address import',
+        'rows',
+        'import s',
+        'rows/s',
+        'plain COPY rows/s',
+        'import ÷ COPY',
+        'read·copy·check·merge ms',
+        're-import s',
+      ],
+      results.map((r) => [
+        r.engine,
+        fmt(r.rows),
+        fmt(r.importSeconds, 1),
+        fmt(r.importPerSecond),
+        fmt(r.copyPerSecond),
+        `${fmt(r.copyPerSecond / r.importPerSecond, 1)}× slower`,
+        [r.timingsMs.read, r.timingsMs.copy, r.timingsMs.check, r.timingsMs.merge]
+          .map((ms) => fmt(ms))
+          .join('·'),
+        fmt(r.reimportSeconds, 1),
+      ]),
+    ),
+  );
+  console.log(`\n${matching}`);
+  console.log(`\nmemory (RSS at the end): ${mb()}`);
+}
+
+// 3. Department feeds into the registries on each engine (`--no-fusion` skips it).
+if (!values['no-fusion']) {
+  const manifest: DemoManifest = JSON.parse(readFileSync(join(demoDir, DEMO_FILES.manifest), 'utf8'));
+  for (const open of engines) {
+    const bench = await open();
+    if (!bench) continue;
+    try {
+      console.error(`\ningesting ${fmt(manifest.feeds.rows)} feed rows on ${bench.engine}…`);
+      const result = await benchFusion(bench, demoDir, manifest.feeds);
+      const ingestMinutes = bench.engine === 'pglite' ? 15 : 8;
+      for (const t of fusionTables(result, { ingestMinutes })) console.log(`\n${t}`);
+    } finally {
+      await bench.destroy();
+    }
   }
 }
-console.log();
-console.log(
-  table(
-    [
-      'address import',
-      'rows',
-      'import s',
-      'rows/s',
-      'plain COPY rows/s',
-      'import ÷ COPY',
-      'read·copy·check·merge ms',
-      're-import s',
-    ],
-    results.map((r) => [
-      r.engine,
-      fmt(r.rows),
-      fmt(r.importSeconds, 1),
-      fmt(r.importPerSecond),
-      fmt(r.copyPerSecond),
-      `${fmt(r.copyPerSecond / r.importPerSecond, 1)}× slower`,
-      [r.timingsMs.read, r.timingsMs.copy, r.timingsMs.check, r.timingsMs.merge]
-        .map((ms) => fmt(ms))
-        .join('·'),
-      fmt(r.reimportSeconds, 1),
-    ]),
-  ),
-);
-console.log(`\n${matching}`);
-console.log(`\nmemory (RSS at the end): ${mb()}`);
 
-// 3. Governance (`--no-governance` skips it): the classifier, then Open311 load and durability.
-if (!values['no-governance']) {
+// 4. Governance (`--no-governance` skips it): the classifier, then Open311 load and durability.
+if (!values['no-governance'] && !only) {
   console.error('\ngenerating the year of service requests and training the classifier…');
   const c = benchClassifier(seed, scale);
   const m = c.metrics;

@@ -76,10 +76,13 @@ describe(`the citybrain command on ${testEngine}`, () => {
     expect(demo.stderr).toMatch(/6 rows rejected; 6 bad rows were planted/);
     expect(demo.stderr).toMatch(/service-requests\.jsonl \(utf-8\): succeeded; [\d,]+ rows — [\d,]+ new/);
     expect(demo.stderr).toMatch(/held-out accuracy \d+\.\d%/);
+    expect(demo.stderr).toMatch(/ingesting the departments' feeds \(18 files/);
+    expect(demo.stderr).toMatch(/registry: [1-9][\d,]* entities added/);
 
-    const log = await run(['imports', 'list']);
+    const log = await run(['imports', 'list', '--limit', '100']);
     expect(log.stdout).toMatch(/addresses\tsucceeded/);
     expect(log.stdout).toMatch(/areas\tsucceeded/);
+    expect(log.stdout).toMatch(/feed:police_household\tsucceeded/);
   });
 
   it('re-runs the demo without changing anything', { timeout: DEMO_TIMEOUT_MS }, async () => {
@@ -87,6 +90,7 @@ describe(`the citybrain command on ${testEngine}`, () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/0 new, 0 updated/);
     expect(again.stderr).toMatch(/service-requests\.jsonl \(utf-8\): succeeded; [\d,]+ rows — 0 new/);
+    expect(again.stderr).toMatch(/registry: 0 entities added, 0 updated/);
   });
 
   it('exports areas and addresses to stdout', async () => {

@@ -80,9 +80,32 @@ export function pgliteDir(dataDir: string): string {
   return resolve(dataDir, 'pglite');
 }
 
+/**
+ * PGlite's defaults suit a browser tab; a feed ingest of millions of rows wants more room. Temporary
+ * tables (the staging of every import) stay in memory up to temp_buffers, sorts and hashes up to
+ * work_mem. PGlite already runs with fsync off, trusting the OS page cache (a killed process loses
+ * nothing, a power cut could), so full-page images in the WAL would protect nothing more: off. Fewer
+ * checkpoints mean fewer pages written twice. Measured on the demo feeds at scale 0.1: 169 → 139 s.
+ * Throwaway in-memory databases (tests) keep the small defaults.
+ */
+const PGLITE_SETTINGS = [
+  'shared_buffers=512MB',
+  'temp_buffers=256MB',
+  'work_mem=64MB',
+  'maintenance_work_mem=256MB',
+  'full_page_writes=off',
+  'max_wal_size=2GB',
+  'checkpoint_timeout=30min',
+];
+
 async function openPglite(dataDir = 'memory://'): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const pglite =
+    dataDir === 'memory://'
+      ? await PGlite.create()
+      : await PGlite.create(dataDir, {
+          startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
+        });
   return pgliteDb(pglite, pglite, async () => pglite.close(), null);
 }
 
@@ -187,7 +210,8 @@ function postgresDb(
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   const text = Array.isArray(value) ? pgArrayLiteral(value) : String(value);
-  return `"${text.replaceAll('"', '""')}"`;
+  // Most values have no quote: skip the replace (this runs for every cell of every import).
+  return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
 
 export function csvLine(values: unknown[]): string {

@@ -28,22 +28,42 @@ interface Cache {
   current?: GovernanceReference;
   checkedAt: number;
   pending?: Promise<GovernanceReference> | undefined;
+  /** Bumped by expireGovernance: a copy checked before the latest expiry must not answer. */
+  expiries: number;
+  /** The expiries a finished check had seen when it started. */
+  checkedExpiries: number;
 }
 const caches = new WeakMap<Db, Cache>();
 
 /**
  * The reference data, loading the shipped files on first use; checks for changes by other processes
- * at most once per `maxAgeMs`. One copy per process and database, shared by transactions on it.
+ * at most once per `maxAgeMs` (the copy in hand answers while that check runs). One copy per
+ * process and database, shared by transactions on it.
  */
 export async function ensureGovernance(db: Db, maxAgeMs = 1_000): Promise<GovernanceReference> {
   let cache = caches.get(db.root);
   if (!cache) {
-    cache = { checkedAt: 0 };
+    cache = { checkedAt: 0, expiries: 0, checkedExpiries: 0 };
     caches.set(db.root, cache);
   }
   const state = cache;
-  if (state.current && Date.now() - state.checkedAt < maxAgeMs) return state.current;
+  const expired = state.checkedExpiries !== state.expiries;
+  if (state.current && !expired && Date.now() - state.checkedAt < maxAgeMs) return state.current;
   if (db.inTransaction) return inTransaction(db, state);
+  const checked = check(db, state);
+  // Merely due for the periodic check: the copy in hand answers while the check runs beside it, so
+  // requests never queue behind that query. After an expiry the caller waits for a fresh check.
+  if (state.current && !expired) {
+    checked.catch(() => {});
+    return state.current;
+  }
+  let reference = await checked;
+  // A check already running when the expiry came may have read the old version: check once more.
+  if (state.checkedExpiries !== state.expiries) reference = await check(db, state);
+  return reference;
+}
+
+function check(db: Db, state: Cache): Promise<GovernanceReference> {
   state.pending ??= refresh(db, state).finally(() => {
     state.pending = undefined;
   });
@@ -53,7 +73,10 @@ export async function ensureGovernance(db: Db, maxAgeMs = 1_000): Promise<Govern
 /** Forgets this process's copy, so the next read sees a change just committed. */
 export function expireGovernance(db: Db): void {
   const cache = caches.get(db.root);
-  if (cache) cache.checkedAt = 0;
+  if (cache) {
+    cache.checkedAt = 0;
+    cache.expiries++;
+  }
 }
 
 /**
@@ -98,14 +121,16 @@ function stale(v: Versions): boolean {
 }
 
 async function refresh(db: Db, state: Cache): Promise<GovernanceReference> {
+  const expiries = state.expiries;
   let versions = await readVersions(db);
   if (stale(versions)) {
     await sync(db);
     versions = await readVersions(db);
   }
-  state.checkedAt = Date.now();
   if (state.current?.version !== versions.governance)
     state.current = await loadReference(db, versions.governance);
+  state.checkedAt = Date.now();
+  state.checkedExpiries = expiries;
   return state.current;
 }
 

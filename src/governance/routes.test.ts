@@ -176,4 +176,48 @@ describe(`governance HTTP API on ${testEngine}`, () => {
       ]),
     );
   });
+
+  it('serves the page the SMS links to: a rating form that works once', async () => {
+    const smsLink = async (north: number) => {
+      const r = await submit('dead-animal', MINGYUE_GRID_1, north);
+      await act(r.id, urban, { action: 'accept' });
+      await act(r.id, urban, { action: 'resolve', note: '已清理' });
+      const [sms] = await t.db.query<{ recipient: string; body: string }>(
+        "SELECT recipient, body FROM gov_outbox WHERE request_id = $1 AND kind = 'visit_link' AND channel = 'sms'",
+        [r.id],
+      );
+      expect(sms!.recipient).toBe('13812345678');
+      expect(sms!.body).toMatch(/请为处理结果评分（1-5分）：http:\/\/[^/]+\/visit\/[\w-]+$/);
+      return { id: r.id, path: new URL(sms!.body.slice(sms!.body.indexOf('http'))).pathname };
+    };
+    const form = (path: string, fields: Record<string, string>) =>
+      app.inject({
+        method: 'POST',
+        url: path,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(fields).toString(),
+      });
+    const { id, path } = await smsLink(1500);
+    for (let i = 0; i < 2; i++) {
+      // Opening the page (a phone's link preview, say) does not use the link up.
+      const page = await app.inject({ method: 'GET', url: path });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.body).toContain(`#${id}`);
+      expect(page.body).toContain('name="rating" value="1"');
+    }
+    const missing = await form(path, { comment: '还行' });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.body).toContain('name="rating"');
+    const rated = await form(path, { rating: '2', comment: '还是有异味' });
+    expect(rated.statusCode, rated.body).toBe(200);
+    expect(rated.body).toContain('重新办理');
+    const order = (
+      await app.inject({ method: 'GET', url: `/api/workorders/${id}`, headers: operator })
+    ).json();
+    expect(order).toMatchObject({ status: 'dispatched', agency: 'urban-management' });
+    expect(order.history.at(-1).note).toMatch(/rated 2\/5: 还是有异味/);
+    expect((await app.inject({ method: 'GET', url: path })).statusCode).toBe(404);
+    expect((await form(path, { rating: '5' })).statusCode).toBe(404);
+  });
 });

@@ -14,7 +14,7 @@ export async function registerGovernanceRoutes(app: App): Promise<void> {
   registerAgencyRoutes(app);
   await registerRequestRoutes(app);
   registerDuplicateRoutes(app);
-  registerVisitRoutes(app);
+  await registerVisitRoutes(app);
   registerWorkOrderRoutes(app);
   registerSlaRoutes(app);
   registerStatsRoutes(app);

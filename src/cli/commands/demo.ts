@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openDb, pgliteDir } from '../../db/db.ts';
+import type { FeedsManifest } from '../../demo/feeds/generate.ts';
+import { ingestDemoFeeds } from '../../demo/feeds/ingest.ts';
 import { DEMO_FILES, generateDemo } from '../../demo/generate.ts';
 import { buildDemoDistrict, MAX_SCALE } from '../../demo/model.ts';
 import { HISTORY_FILES, writeHistory } from '../../demo/requests/write.ts';
@@ -9,12 +11,13 @@ import { type Ctx, systemCtx } from '../../foundation/access/context.ts';
 import { createToken, createUser } from '../../foundation/access/users.ts';
 import { importAddresses } from '../../foundation/address/import.ts';
 import { importAreas } from '../../foundation/areas/import.ts';
+import type { IngestSummary } from '../../foundation/fusion/ingest.ts';
 import { describeImport } from '../../foundation/imports/runs.ts';
 import { generateHandlingZones } from '../../governance/agencies/agencies.ts';
 import { CLASSIFIER_ACTOR, classifyTriage, trainFromHistory } from '../../governance/classifier/triage.ts';
 import { importServiceRequests } from '../../governance/requests/import.ts';
 import { DomainError, formatProblem, invalidInput } from '../../lib/errors.ts';
-import { progress, step } from '../../lib/progress.ts';
+import { type Progress, progress, step } from '../../lib/progress.ts';
 import { serve } from '../../server/serve.ts';
 import { type DataOptions, dataDirOf, describeDb, intOption, withDataDir } from '../options.ts';
 import { describeMetrics } from './classifier.ts';
@@ -105,6 +108,12 @@ export function registerDemo(program: Command): void {
           `  ${addresses.rejected} rows rejected; ${c.plantedAddressErrors} bad rows were planted (${DEMO_FILES.addressErrors})`,
         );
 
+        const feeds = await step(
+          `ingesting the departments' feeds (${manifest.feeds.files.length} files, ${manifest.feeds.rows.toLocaleString('en')} rows)`,
+          () => ingestFeeds(ctx, outDir, manifest.feeds),
+        );
+        console.error(`  ${describeFeeds(feeds)}`);
+
         const history = await step(
           "writing a year of service requests (the old complaint system's export)",
           () =>
@@ -179,6 +188,39 @@ async function refuseOtherDemo(manifestPath: string, wanted: { scale: number; se
   throw invalidInput(
     `this data folder holds the demo at scale ${previous.scale}, seed ${previous.seed}; ` +
       `use a fresh --data-dir for scale ${wanted.scale}, seed ${wanted.seed}`,
+  );
+}
+
+/** Every feed through the normal ingest, with a progress line per file. */
+async function ingestFeeds(ctx: Ctx, outDir: string, feeds: FeedsManifest): Promise<IngestSummary[]> {
+  let bar: Progress | null = null;
+  let seen = 0;
+  return ingestDemoFeeds(ctx, outDir, feeds, {
+    onFile: (file, i, of) => {
+      bar = progress(`  [${i + 1}/${of}] ${file.file}`, file.rows);
+      seen = 0;
+    },
+    onProgress: (rows) => {
+      bar?.tick(rows - seen);
+      seen = rows;
+    },
+    onPhase: (phase) => {
+      if (phase === 'merging') bar?.done();
+    },
+    onDone: (_file, summary) => {
+      if (summary.alreadyIngested) bar?.done('(ingested before)');
+    },
+  });
+}
+
+function describeFeeds(summaries: readonly IngestSummary[]): string {
+  const sum = (f: (s: IngestSummary) => number) =>
+    summaries.reduce((n, s) => n + f(s), 0).toLocaleString('en');
+  return (
+    `${sum((s) => s.total)} rows, ${sum((s) => s.rejected)} rejected, ${sum((s) => s.warnings)} warnings; ` +
+    `registry: ${sum((s) => s.registry.inserted)} entities added, ${sum((s) => s.registry.updated)} updated; ` +
+    `${sum((s) => s.links.review)} links and ${sum((s) => s.addresses.review)} addresses wait for review ` +
+    '(citybrain quality, citybrain registry reviews)'
   );
 }
 

@@ -173,6 +173,18 @@ describe(`ingesting feeds on ${testEngine}`, () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('knows a delivery sent again after a newer one', async () => {
+    const file = writeCsv(dir, 'household_20260930.csv', household(BASE_HOUSEHOLD));
+    const first = await ingestFeed(ctx(), ps, file);
+    const newer = [
+      ...BASE_HOUSEHOLD.slice(0, 2),
+      ['H2', WANG, '王五', '男', '19480708', '户主', SX_5, '13100131000'],
+    ];
+    await ingestFeed(ctx(), ps, writeCsv(dir, 'household_20261031.csv', household(newer)));
+    expect(await ingestFeed(ctx(), ps, file)).toMatchObject({ alreadyIngested: first.importId });
+    expect(await person(WANG)).toMatchObject({ phone: '13100131000' });
+  });
+
   it('takes a newer delivery, keeps the replaced version as history, and keeps an older one as history only', async () => {
     await ingestFeed(ctx(), ps, writeCsv(dir, 'household_20260930.csv', household(BASE_HOUSEHOLD)));
     const moved = BASE_HOUSEHOLD.map((r) => (r[1] === WANG ? [...r.slice(0, 6), NF_B, '13700137000'] : r));
@@ -350,6 +362,17 @@ describe(`ingesting feeds on ${testEngine}`, () => {
       }),
     ]);
     expect(await person(WANG)).toMatchObject({ phone: '13100131000' });
+  });
+
+  it('reports a row the export lists twice, and ingests it once', async () => {
+    const rows = household(BASE_HOUSEHOLD);
+    const s = await ingestFeed(ctx(), ps, writeCsv(dir, 'household.csv', [...rows, rows[2]!]));
+    const repeatedRow = rows.length; // data rows are numbered from 1, after the header
+    expect(s.problems).toEqual([
+      expect.objectContaining({ severity: 'warning', row: repeatedRow, reason: 'repeats row 2 exactly' }),
+    ]);
+    expect(s.warnings).toBe(1);
+    expect(await count('SELECT 1 FROM people')).toBe(BASE_HOUSEHOLD.length);
   });
 
   it('retires what a snapshot no longer lists, and takes it back when listed again', async () => {

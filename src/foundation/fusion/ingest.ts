@@ -1,5 +1,5 @@
 // `citybrain ingest SOURCE FILE`: one department feed into the registries, in one transaction.
-//   1. hash the file; the source's latest feed had the same bytes and mapping → nothing to do;
+//   1. hash the file; the source's latest feed (or one of the same date) had these bytes and mapping → nothing to do;
 //   2. stream rows: map and check each (rows.ts), standardise addresses with the matcher (memoised
 //      per text), link each record to its entity (linking.ts, in memory), classify it against the
 //      version held and COPY it (stage.ts: new records straight in, changed ones through staging);
@@ -84,7 +84,7 @@ export async function ingestFeed(
   const deliveredAt = options.deliveredAt ?? dateInFileName(file.name) ?? new Date();
 
   if (!options.force) {
-    const earlier = await earlierFeed(ctx.db, mapping, file);
+    const earlier = await earlierFeed(ctx.db, mapping, file, deliveredAt);
     if (earlier) return earlier;
   }
 
@@ -140,8 +140,17 @@ function hasAddresses(mapping: SourceMapping): boolean {
   return mapping.targets.some((t) => t.fields.some((f) => f.def.type === 'address'));
 }
 
-/** The source's latest feed, when it had these very bytes under this mapping: nothing new to ingest. */
-async function earlierFeed(db: Db, mapping: SourceMapping, file: FeedFile): Promise<IngestSummary | null> {
+/**
+ * The feed that already brought these very bytes under this mapping: the source's latest one, or an
+ * earlier one of the same delivery date (a re-run after a newer delivery). An older snapshot sent
+ * again with a new date is not skipped: it lists again what the newer one had retired.
+ */
+async function earlierFeed(
+  db: Db,
+  mapping: SourceMapping,
+  file: FeedFile,
+  deliveredAt: Date,
+): Promise<IngestSummary | null> {
   const [row] = await db.query<{
     id: string;
     delivered_at: Date | string;
@@ -149,12 +158,12 @@ async function earlierFeed(db: Db, mapping: SourceMapping, file: FeedFile): Prom
     rows_rejected: number;
     records: number;
   }>(
-    `SELECT * FROM (
-       SELECT id::text, delivered_at, rows_total, rows_rejected, file_sha256, mapping_sha256,
-              records_new + records_changed + records_unchanged + records_stale AS records
-         FROM feeds WHERE source = $1 ORDER BY id DESC LIMIT 1) latest
-      WHERE file_sha256 = $2 AND mapping_sha256 = $3`,
-    [mapping.source, file.sha256, mapping.sha256],
+    `SELECT id::text, delivered_at, rows_total, rows_rejected,
+            records_new + records_changed + records_unchanged + records_stale AS records
+       FROM feeds f WHERE source = $1 AND file_sha256 = $2 AND mapping_sha256 = $3
+        AND (delivered_at = $4 OR id = (SELECT max(id) FROM feeds WHERE source = $1))
+      ORDER BY id DESC LIMIT 1`,
+    [mapping.source, file.sha256, mapping.sha256, deliveredAt.toISOString()],
   );
   if (!row) return null;
   return {
@@ -373,7 +382,7 @@ async function runIngest(
             source: mapping.source,
             target: record.target,
             observedAt,
-            fields: values,
+            fields: record.fields,
           };
           const at = list.findIndex((f) => f.id === added.id);
           if (at >= 0) list[at] = freshRecord;
@@ -390,10 +399,22 @@ async function runIngest(
     timingsMs.copy += performance.now() - copyStarted;
   };
   let rowsInBatch: { rowNumber: number; fields: string[] }[] = [];
+  /** Each distinct row's first number, by fingerprint: an export that lists a row twice is reported. */
+  const firstRowOf = new Map<number, number>();
   const flushRows = async () => {
     await ids.ensure(rowsInBatch.length * mapping.targets.length);
     await recordIds.ensure(rowsInBatch.length * mapping.targets.length);
     for (const row of rowsInBatch) {
+      const print = rowFingerprint(row.fields);
+      const first = firstRowOf.get(print);
+      if (first === undefined) firstRowOf.set(print, row.rowNumber);
+      else
+        problems.push({
+          severity: 'warning',
+          file: file.name,
+          row: row.rowNumber,
+          reason: `repeats row ${first} exactly`,
+        });
       const draft = readRow(compiled, row.rowNumber, row.fields, rowCtx);
       const width = row.fields.length === reader.header.length;
       if (!width) {
@@ -556,31 +577,62 @@ async function saveSource(db: Db, mapping: SourceMapping): Promise<void> {
     );
 }
 
-/** Ids from a sequence, fetched in blocks between batches (taking one is synchronous). */
+/**
+ * A 53-bit fingerprint of a row's cells (two 32-bit FNV-1a variants): a million rows collide with a
+ * chance of about one in 20,000, where one 32-bit hash would collide a hundred times.
+ */
+export function rowFingerprint(cells: readonly string[]): number {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (const cell of cells) {
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    a = Math.imul(a ^ 0x1f, 0x01000193);
+    b = Math.imul(b ^ 0x1f, 0x5bd1e995);
+  }
+  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
+}
+
+/**
+ * Ids from a sequence, reserved in blocks between batches (taking one is synchronous). A block is one
+ * statement, not a nextval per id: the sequence jumps by the block. Only ingests and link reviews
+ * take these ids, both under INGEST_LOCK, so nothing can take an id between nextval and setval.
+ */
 function idPool(
   db: Db,
   sequence: 'registry_entity_ids' | 'source_record_ids',
 ): { take: () => number; ensure: (n: number) => Promise<void> } {
-  let pool: number[] = [];
-  let next = 0;
+  /** Reserved ranges, first to last: [next, last] of each. */
+  const ranges: [number, number][] = [];
+  let left = 0;
   return {
     take: () => {
-      const id = pool[next++];
-      if (id === undefined) throw new Error('entity id pool ran dry: ensure() was not called for the batch');
+      const range = ranges[0];
+      if (!range) throw new Error('entity id pool ran dry: ensure() was not called for the batch');
+      const id = range[0]++;
+      if (range[0] > range[1]) ranges.shift();
+      left -= 1;
       return id;
     },
     async ensure(n) {
-      const left = pool.length - next;
       if (left >= n) return;
-      const rows = await db.query<{ id: string }>(
-        `SELECT nextval('${sequence}')::text AS id FROM generate_series(1, $1)`,
-        [n - left],
+      const block = Math.max(n - left, ID_BLOCK);
+      const [row] = await db.query<{ last: string }>(
+        `SELECT setval('${sequence}', nextval('${sequence}') + $1 - 1)::text AS last`,
+        [block],
       );
-      pool = [...pool.slice(next), ...rows.map((r) => Number(r.id))];
-      next = 0;
+      const last = Number(row!.last);
+      ranges.push([last - block + 1, last]);
+      left += block;
     },
   };
 }
+
+/** Ids reserved at a time: a first delivery of a million rows takes a hundred round trips, not a million nextvals. */
+const ID_BLOCK = 10_000;
 
 /** Room → its building, from the matching index; a building maps to itself. */
 function buildingLookup(index: MatchIndex | null): (addressId: string) => string | undefined {

@@ -67,7 +67,8 @@ export interface FreshRecord {
   source: string;
   target: string;
   observedAt: string;
-  fields: Record<string, unknown>;
+  /** JSON: a million records held as strings give the garbage collector nothing to trace. */
+  fields: string;
 }
 
 export async function resolveTouched(
@@ -118,7 +119,7 @@ export async function resolveTouched(
               source: r.source,
               target: r.target,
               observed_at: r.observedAt,
-              fields: r.fields,
+              fields: JSON.parse(r.fields),
             }),
           ),
         );
@@ -134,15 +135,7 @@ export async function resolveTouched(
 
       const held = created.length === 0 ? ids : ids.filter((id) => !fresh.has(Number(id)));
       if (held.length > 0) {
-        // Joined from unnest: an index lookup per entity, whatever the planner thinks of the array.
-        const records = await db.query<RecordRow>(
-          `SELECT r.entity_id::text, r.id::text, r.source, r.target, r.observed_at, r.fields
-             FROM unnest($3::bigint[]) b(id)
-             JOIN source_records r ON r.district_id = $1 AND r.entity_kind = $2 AND r.entity_id = b.id
-            WHERE r.retired_by_feed IS NULL`,
-          [districtId, kind, held],
-        );
-        const resolved = resolveBatch(def, records, priorityOf);
+        const resolved = resolveBatch(def, await heldRecords(db, districtId, kind, held), priorityOf);
         const grids = await gridsOf(db, def, resolved);
         await db.exec(`TRUNCATE ${writer.temp}`);
         await db.copyFrom(
@@ -174,6 +167,39 @@ export async function resolveTouched(
     ]);
   }
   return counts;
+}
+
+/**
+ * The current records of entities already in the registry. An index lookup per entity (the LATERAL
+ * subquery with OFFSET 0 cannot be flattened into a hash join that scans every record, which the
+ * planner picks when its statistics lag behind a growing table); one JSON array rather than a row
+ * per record, as PGlite hands rows over several times slower than it hands over one long text.
+ */
+async function heldRecords(
+  db: Db,
+  districtId: string,
+  kind: EntityKind,
+  ids: readonly string[],
+): Promise<RecordRow[]> {
+  const [row] = await db.query<{ records: string }>(
+    `SELECT coalesce(json_agg(json_build_array(r.entity_id::text, r.id::text, r.source, r.target, r.observed_at, r.fields)), '[]')::text AS records
+       FROM unnest($3::bigint[]) b(id),
+            LATERAL (SELECT r.entity_id, r.id, r.source, r.target, r.observed_at, r.fields FROM source_records r
+                      WHERE r.district_id = $1 AND r.entity_kind = $2 AND r.entity_id = b.id AND r.retired_by_feed IS NULL
+                     OFFSET 0) r`,
+    [districtId, kind, ids],
+  );
+  const records: [string, string, string, string, string, Record<string, unknown>][] = JSON.parse(
+    row!.records,
+  );
+  return records.map(([entity_id, id, source, target, observed_at, fields]) => ({
+    entity_id,
+    id,
+    source,
+    target,
+    observed_at,
+    fields,
+  }));
 }
 
 /** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have. */
@@ -219,7 +245,21 @@ async function loadPriorities(db: Db): Promise<PriorityOf> {
       )
     ).map((r) => [`${r.source}|${r.target}|${r.field}`, r.priority]),
   );
-  return (source, target, field) => overrides.get(`${source}|${target}|${field}`) ?? sources.get(source) ?? 0;
+  const perTarget = new Map<string, Map<string, number>>();
+  return (source, target, field) => {
+    const at = `${source}|${target}`;
+    let fields = perTarget.get(at);
+    if (!fields) {
+      fields = new Map();
+      perTarget.set(at, fields);
+    }
+    let priority = fields.get(field);
+    if (priority === undefined) {
+      priority = overrides.get(`${at}|${field}`) ?? sources.get(source) ?? 0;
+      fields.set(field, priority);
+    }
+    return priority;
+  };
 }
 
 interface ResolvedEntity {
@@ -241,16 +281,28 @@ function resolveBatch(
     if (list) list.push(r);
     else byEntity.set(r.entity_id, [r]);
   }
+  // Millions of records share a few dates and a few dozen source targets: convert each once.
+  const isoOf = new Map<string, string>();
+  const iso = (at: Date | string): string => {
+    if (at instanceof Date) return at.toISOString();
+    let s = isoOf.get(at);
+    if (s === undefined) {
+      s = new Date(at).toISOString();
+      isoOf.set(at, s);
+    }
+    return s;
+  };
   const out: ResolvedEntity[] = [];
   for (const [id, recs] of byEntity) {
     const claims = new Map<string, Claim[]>();
     for (const r of recs) {
-      const observedAt = new Date(r.observed_at).toISOString();
-      for (const [field, value] of Object.entries(r.fields)) {
-        if (value === null) continue;
+      const observedAt = iso(r.observed_at);
+      for (const field in r.fields) {
+        const value = r.fields[field];
+        if (value === null || value === undefined) continue;
         const claim: Claim = {
           value,
-          key: JSON.stringify(value),
+          key: typeof value === 'string' ? `"${value}` : JSON.stringify(value),
           source: r.source,
           recordId: Number(r.id),
           priority: priorityOf(r.source, r.target, field),
@@ -312,8 +364,10 @@ async function gridsOf(
       if (typeof v === 'string') ids.add(v);
     }
   if (ids.size === 0) return new Map();
+  // An index lookup per address (see heldRecords), not a hash of the whole library per batch.
   const rows = await db.query<{ address_id: string; grid_id: string }>(
-    'SELECT a.address_id, a.grid_id FROM unnest($1::text[]) u(id) JOIN addresses a ON a.address_id = u.id',
+    `SELECT a.address_id, a.grid_id FROM unnest($1::text[]) u(id),
+            LATERAL (SELECT address_id, grid_id FROM addresses WHERE address_id = u.id OFFSET 0) a`,
     [[...ids]],
   );
   return new Map(rows.map((r) => [r.address_id, r.grid_id]));
@@ -326,15 +380,15 @@ interface RowWriter {
   upsert: string;
 }
 
-/** A registry column's value for COPY (csv) from a resolved value. */
-function cell(def: FieldDef, value: unknown): string[] {
+/** A registry column's CSV cell (a point: two, lng and lat) for COPY from a resolved value. */
+function cell(def: FieldDef, value: unknown): string {
   if (def.type === 'point') {
     const [lng, lat] = Array.isArray(value) ? (value as number[]) : [];
-    return [lng === undefined ? '' : String(lng), lat === undefined ? '' : String(lat)];
+    return `${lng === undefined ? '' : String(lng)},${lat === undefined ? '' : String(lat)}`;
   }
-  if (value === undefined || value === null) return [''];
-  if (Array.isArray(value)) return [csvField(value)];
-  return [typeof value === 'string' ? csvField(value) : String(value)];
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return csvField(value);
+  return typeof value === 'string' ? csvField(value) : String(value);
 }
 
 function rowWriter(def: EntityDef): RowWriter {
@@ -348,6 +402,7 @@ function rowWriter(def: EntityDef): RowWriter {
     temp,
     columns,
     line(districtId, e, grids) {
+      const district = csvField(districtId);
       const attributes: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(e.values))
         if (k.startsWith(ATTRIBUTE_PREFIX)) attributes[k.slice(ATTRIBUTE_PREFIX.length)] = v;
@@ -358,15 +413,9 @@ function rowWriter(def: EntityDef): RowWriter {
         grid = def.fields[f]!.type === 'address' ? grids.get(v) : v;
         if (grid) break;
       }
-      const cells = [
-        csvField(districtId),
-        e.id,
-        ...fields.flatMap(([name, f]) => cell(f, e.values[name])),
-        grid === undefined ? '' : csvField(grid),
-        csvField(JSON.stringify(attributes)),
-        csvField(JSON.stringify(e.fieldSources)),
-      ];
-      return `${cells.join(',')}\n`;
+      let line = `${district},${e.id}`;
+      for (const [name, f] of fields) line += `,${cell(f, e.values[name])}`;
+      return `${line},${grid === undefined ? '' : csvField(grid)},${csvField(JSON.stringify(attributes))},${csvField(JSON.stringify(e.fieldSources))}\n`;
     },
     upsert: `
       WITH upserted AS (

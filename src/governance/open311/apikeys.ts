@@ -71,26 +71,49 @@ export async function listApiKeys(
 }
 
 /**
- * Checks keys against the database, remembering answers for `ttlMs` (a revoked key stops working
- * within that time). Last use is stamped at most once per key per ttl.
+ * Checks keys against the database, remembering answers for `ttlMs`. An answer older than that is
+ * still given while one query checks the key again (for up to another `ttlMs`), so a burst of POSTs
+ * never waits on that query or queues behind its row lock; a revoked key stops working once the
+ * check returns. Concurrent first checks of a key share one query. Last use is stamped by the check.
  */
-export function apiKeyChecker(db: Db, ttlMs = 10_000): (key: string) => Promise<ApiKeyInfo | null> {
+export function apiKeyChecker(
+  db: Db,
+  { ttlMs = 10_000, now = Date.now }: { ttlMs?: number; now?: () => number } = {},
+): (key: string) => Promise<ApiKeyInfo | null> {
   const cache = new Map<string, { info: ApiKeyInfo | null; at: number }>();
+  const checking = new Map<string, Promise<ApiKeyInfo | null>>();
+  const check = (hash: string): Promise<ApiKeyInfo | null> => {
+    let pending = checking.get(hash);
+    if (!pending) {
+      pending = db
+        .query<{ id: string; name: string }>(
+          `UPDATE open311_api_keys SET last_used_at = now()
+            WHERE key_sha256 = $1 AND revoked_at IS NULL RETURNING id::text, name`,
+          [hash],
+        )
+        .then(([row]) => {
+          const info = row ? { id: row.id, name: row.name } : null;
+          // Bounded: unknown keys are cached too (so guessing costs no query), but the map is capped.
+          if (cache.size > 10_000) cache.clear();
+          cache.set(hash, { info, at: now() });
+          return info;
+        })
+        .finally(() => checking.delete(hash));
+      checking.set(hash, pending);
+    }
+    return pending;
+  };
   return async (key) => {
     if (!key.startsWith(KEY_PREFIX) || key.length > 100) return null;
     const hash = hashToken(key);
     const hit = cache.get(hash);
-    const now = Date.now();
-    if (hit && now - hit.at < ttlMs) return hit.info;
-    const [row] = await db.query<{ id: string; name: string }>(
-      `UPDATE open311_api_keys SET last_used_at = now()
-        WHERE key_sha256 = $1 AND revoked_at IS NULL RETURNING id::text, name`,
-      [hash],
-    );
-    const info = row ? { id: row.id, name: row.name } : null;
-    // Bounded: unknown keys are cached too (so guessing costs no query), but the map is capped.
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { info, at: now });
-    return info;
+    const age = hit ? now() - hit.at : Number.POSITIVE_INFINITY;
+    if (hit && age < ttlMs) return hit.info;
+    if (hit && age < 2 * ttlMs) {
+      // A failed check is retried by the next request; past 2 × ttl requests wait for (and see) it.
+      check(hash).catch(() => {});
+      return hit.info;
+    }
+    return check(hash);
   };
 }

@@ -6,6 +6,7 @@ import { systemCtx } from '../../foundation/access/context.ts';
 import { importAreas } from '../../foundation/areas/import.ts';
 import { tiling, writeFixture, X0, Y0 } from '../../foundation/areas/testing.ts';
 import { createTestApp, type TestApp } from '../../server/testing.ts';
+import { transitionWorkOrder } from '../workorders/transitions.ts';
 import { createApiKey } from './apikeys.ts';
 
 const SERVICE_FIELDS = [
@@ -301,5 +302,53 @@ describe(`Open311 GeoReport v2 (${testEngine})`, () => {
     expect(extXml.body).toContain('<notes>\n      <note>');
     expect((await api.app.inject({ url: '/open311/v2/requests.json?page_size=5000' })).statusCode).toBe(400);
     expect((await api.app.inject({ url: '/open311/v2/requests/999999.json' })).statusCode).toBe(404);
+  });
+
+  it('a reporter who left a phone gets the SMS with the rating link when the request resolves', async () => {
+    const res = await api.app.inject({
+      url: '/open311/v2/requests.json',
+      ...form({ api_key: key, service_code: 'dead-animal', ...point, phone: '13900001111' }),
+    });
+    const id = res.json()[0].service_request_id as string;
+    const ctx = systemCtx(t.db);
+    await transitionWorkOrder(ctx, id, 'accept');
+    await transitionWorkOrder(ctx, id, 'resolve', '已清理');
+    const sms = await t.db.query<{ recipient: string; body: string }>(
+      "SELECT recipient, body FROM gov_outbox WHERE request_id = $1 AND channel = 'sms' AND kind = 'visit_link'",
+      [id],
+    );
+    expect(sms).toEqual([
+      { recipient: '13900001111', body: expect.stringMatching(/（1-5分）：http\S+\/visit\/[\w-]+$/) },
+    ]);
+    const [shown] = (await api.app.inject({ url: `/open311/v2/requests/${id}.json` })).json();
+    expect(shown.status).toBe('closed');
+  });
+
+  it('GET requests counts up to 1,000 matches and estimates beyond (x-total-count-estimated)', async () => {
+    // 1,200 old reports, one a minute from 2020-01-01 00:01Z (an import of history, say).
+    await t.db.query(
+      `INSERT INTO gov_requests (district_id, id, channel, status, description, lng, lat, grid_id,
+              location_source, submitted_by, submitted_at)
+       SELECT 'D', nextval('gov_request_ids'), 'hotline_12345', 'closed', '旧诉求', 114.05, 22.54, 'G', 'point',
+              'import', timestamptz '2020-01-01T00:00:00Z' + g * interval '1 minute'
+         FROM generate_series(1, 1200) g`,
+    );
+    const list = (query: string) =>
+      api.app.inject({ url: `/open311/v2/requests.json?start_date=2020-01-01T00:00:00Z&${query}` });
+    const first = await list('end_date=2020-02-01T00:00:00Z&page_size=100');
+    expect(first.json()).toHaveLength(100);
+    expect(first.headers['x-total-count-estimated']).toBe('true');
+    expect(Number(first.headers['x-total-count'])).toBeGreaterThan(1000);
+    // A page that runs short has counted them all.
+    const last = await list('end_date=2020-02-01T00:00:00Z&page_size=1000&page=2');
+    expect(last.json()).toHaveLength(200);
+    expect(last.headers['x-total-count']).toBe('1200');
+    expect(last.headers['x-total-count-estimated']).toBeUndefined();
+    // Up to 1,000 matches the count is exact (the first 500 minutes).
+    const some = await list('end_date=2020-01-01T08:20:30Z&page_size=10');
+    expect(some.json()).toHaveLength(10);
+    expect(some.headers['x-total-count']).toBe('500');
+    expect(some.headers['x-total-count-estimated']).toBeUndefined();
+    expect((await list('end_date=2020-02-01T00:00:00Z&status=open')).headers['x-total-count']).toBe('0');
   });
 });

@@ -183,15 +183,17 @@ export async function registerOpen311Routes(app: App): Promise<void> {
         {
           config,
           schema: docs(
-            'Service requests (last 90 days, at most 1,000 by default; page, page_size, extensions)',
+            'Service requests (last 90 days, at most 1,000 by default; page, page_size, extensions). ' +
+              'x-total-count: the matches, exact up to 1,000 and estimated beyond (x-total-count-estimated: true)',
           ),
         },
         async (request, reply) => {
           const { format } = request.params as { format: string };
           const f = formatParam(format);
           const query = parseRequestQuery(request.query as Query);
-          const { total, requests } = await queryRequests(request.ctx, query);
+          const { total, totalEstimated, requests } = await queryRequests(request.ctx, query);
           reply.header('x-total-count', String(total));
+          if (totalEstimated) reply.header('x-total-count-estimated', 'true');
           return send(reply, f, 'service_requests', requests as XmlValue);
         },
       );

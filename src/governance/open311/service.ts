@@ -7,6 +7,7 @@ import type { Actor, Ctx } from '../../foundation/access/context.ts';
 import { findAddressRecord } from '../../foundation/address/queries.ts';
 import { getCategory, listCategories } from '../catalogue/catalogue.ts';
 import type { Category } from '../catalogue/model.ts';
+import type { IntakeExtra } from '../requests/intake-sql.ts';
 import { areaLocator } from '../requests/locate.ts';
 import type { RequestStatus, ServiceRequest } from '../requests/model.ts';
 import { getServiceRequest, listServiceRequests } from '../requests/read.ts';
@@ -27,6 +28,12 @@ import {
 /** Futian's government site, as the spec suggests; optional because this endpoint serves one jurisdiction. */
 export const JURISDICTION_ID = 'szft.gov.cn';
 export const MAX_PAGE_SIZE = 1000;
+/**
+ * x-total-count is exact up to this many matches and the planner's estimate beyond (flagged by
+ * x-total-count-estimated): counting a whole 90-day window on every list would cost as much as
+ * reading it. One full page: a client paging through more reads pages until one runs short.
+ */
+export const EXACT_TOTAL_UP_TO = MAX_PAGE_SIZE;
 const DAY_MS = 86_400_000;
 const DEFAULT_SPAN_MS = 90 * DAY_MS;
 
@@ -122,6 +129,13 @@ function zodErrors(error: z.ZodError): Open311Error {
   );
 }
 
+const TOKEN_INSERT: IntakeExtra = {
+  name: 'open311_token',
+  sql: (created) =>
+    `INSERT INTO open311_tokens (token, service_request_id, api_key_id)
+     SELECT extra->>'token', id::text, (extra->>'apiKeyId')::bigint FROM ${created}`,
+};
+
 export interface CreatedRequest {
   service_request_id: string;
   service_notice: string;
@@ -195,16 +209,8 @@ export async function createRequest(
         ...(input.account_id || input.device_id ? { ref: input.account_id ?? input.device_id } : {}),
       },
     },
-    {
-      // Written by the intake's own statement: a request that got a reply always has its token.
-      alsoInsert: {
-        name: 'open311_token',
-        sql: (created, p) =>
-          `INSERT INTO open311_tokens (token, service_request_id, api_key_id)
-           SELECT $${p}, id::text, $${p + 1}::bigint FROM ${created}`,
-        params: [token, key.id],
-      },
-    },
+    // Written by the intake's own statement: a request that got a reply always has its token.
+    { alsoInsert: { extra: TOKEN_INSERT, row: { token, apiKeyId: key.id } } },
   );
   return {
     service_request_id: created.id,
@@ -366,8 +372,14 @@ export async function queryRequests(ctx: Ctx, query: RequestQuery) {
         limit: query.pageSize,
         offset: (query.page - 1) * query.pageSize,
       };
-  const { total, items } = await listServiceRequests(reader, filter);
-  return { total, requests: await formatRequests(ctx, items, query.extensions) };
+  const { total, totalEstimated, items } = await listServiceRequests(reader, filter, {
+    exactTotalUpTo: EXACT_TOTAL_UP_TO,
+  });
+  return {
+    total,
+    totalEstimated: totalEstimated === true,
+    requests: await formatRequests(ctx, items, query.extensions),
+  };
 }
 
 async function formatRequests(ctx: Ctx, items: ServiceRequest[], extensions: boolean) {

@@ -9,16 +9,28 @@ import { type AreaLocator, cachedLocator } from '../../foundation/areas/locator.
 import { invalidInput } from '../../lib/errors.ts';
 import { LOCATION_CONFLICT_M, type RequestLocation } from './model.ts';
 
-const locators = new WeakMap<Db, (via?: Db) => Promise<AreaLocator>>();
+const locators = new WeakMap<Db, { get: (via?: Db) => Promise<AreaLocator>; last?: AreaLocator }>();
 
-/** The process's area locator for this database (or a transaction on it), rebuilt when the tree changes. */
+/**
+ * The process's area locator for this database (or a transaction on it), rebuilt when the tree
+ * changes. Outside a transaction the locator in hand answers at once while the once-a-second check
+ * for a changed tree runs beside it: requests never queue behind that query.
+ */
 export function areaLocator(db: Db): Promise<AreaLocator> {
-  let get = locators.get(db.root);
-  if (!get) {
-    get = cachedLocator(db.root);
-    locators.set(db.root, get);
+  let entry = locators.get(db.root);
+  if (!entry) {
+    entry = { get: cachedLocator(db.root) };
+    locators.set(db.root, entry);
   }
-  return get(db);
+  if (db.inTransaction) return entry.get(db);
+  const e = entry;
+  const checked = e.get(db).then((locator) => {
+    e.last = locator;
+    return locator;
+  });
+  if (!e.last) return checked;
+  checked.catch(() => {});
+  return Promise.resolve(e.last);
 }
 
 export interface Placement {

@@ -9,6 +9,7 @@ import { parseInput, requireId } from '../input.ts';
 import { ensureGovernance, type GovernanceReference } from '../reference.ts';
 import { requireSee, scopeSql } from '../scope.ts';
 import { ACTIVE_STATES } from '../workorders/machine.ts';
+import { boundedCount, estimatedCount } from './count.ts';
 import {
   CHANNELS,
   type Channel,
@@ -224,11 +225,20 @@ export const requestFilterSchema = z.object({
 });
 export type RequestFilter = z.input<typeof requestFilterSchema>;
 
+export interface ListOptions {
+  /**
+   * Count the matches exactly only up to this many; beyond, `total` is the planner's estimate and
+   * `totalEstimated` is true. Unset: always exact (a count of every match).
+   */
+  exactTotalUpTo?: number | undefined;
+}
+
 /** Requests within the reader's scope, newest first (masked), and how many match in all. */
 export async function listServiceRequests(
   ctx: Ctx,
   filter: RequestFilter = {},
-): Promise<{ total: number; items: ServiceRequest[] }> {
+  options: ListOptions = {},
+): Promise<{ total: number; totalEstimated?: boolean; items: ServiceRequest[] }> {
   requirePermission(ctx, 'requests:read');
   const f = parseInput(requestFilterSchema, filter, 'invalid request filter');
   const ref = await ensureGovernance(ctx.db);
@@ -259,10 +269,6 @@ export async function listServiceRequests(
      AND ($9::timestamptz IS NULL OR r.updated_at >= $9)
      AND ($10::bigint IS NULL OR r.duplicate_of = $10)
      AND ${scopeSql(ctx.actor, params)}`;
-  const [count] = await ctx.db.query<{ n: number }>(
-    `SELECT count(*)::int AS n ${from} WHERE ${where}`,
-    params,
-  );
   const direction = f.order === 'oldest' ? 'ASC' : 'DESC';
   const order = `ORDER BY r.submitted_at ${direction}, r.id ${direction}`;
   const rows = await ctx.db.query<RequestRow>(
@@ -272,8 +278,22 @@ export async function listServiceRequests(
      ${REQUEST_SELECT} JOIN page ON page.district_id = r.district_id AND page.id = r.id ${order}`,
     [...params, f.limit, f.offset],
   );
-  return {
-    total: count?.n ?? 0,
-    items: rows.map((r) => maskRecord(toRequest(r, ref), REQUEST_PERSONAL_FIELDS)),
-  };
+  const items = rows.map((r) => maskRecord(toRequest(r, ref), REQUEST_PERSONAL_FIELDS));
+  const seen = f.offset + rows.length;
+  // A page that ran short (not past the end) has counted every match already.
+  if (rows.length < f.limit && (rows.length > 0 || f.offset === 0)) return { total: seen, items };
+  const bound = options.exactTotalUpTo;
+  if (bound === undefined) {
+    const [count] = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n ${from} WHERE ${where}`,
+      params,
+    );
+    return { total: count?.n ?? 0, items };
+  }
+  // Pages beyond the bound prove that more match: straight to the estimate.
+  const { total, estimated } =
+    seen > bound
+      ? { total: await estimatedCount(ctx.db, `${from} WHERE ${where}`, params, seen), estimated: true }
+      : await boundedCount(ctx.db, `${from} WHERE ${where}`, params, bound);
+  return { total, ...(estimated ? { totalEstimated: true } : {}), items };
 }

@@ -11,6 +11,7 @@ import {
   MINGYUE,
   MINGYUE_GRID_1,
   MINGYUE_GRID_2,
+  near,
   POINTS,
   report,
   seedGovernance,
@@ -18,6 +19,7 @@ import {
 } from '../testing.ts';
 import { getWorkOrder } from '../workorders/read.ts';
 import { classifyServiceRequest } from './classify.ts';
+import type { NewServiceRequest } from './model.ts';
 import {
   addRequestPhoto,
   getRequestPhoto,
@@ -275,6 +277,56 @@ describe(`service requests on ${testEngine}`, () => {
     });
     expect(await listRequestPhotos(admin, r.id)).toHaveLength(PHOTOS_PER_REQUEST);
     expect((await getServiceRequest(admin, r.id)).photos).toBe(PHOTOS_PER_REQUEST);
+  });
+
+  it('takes reports arriving together in shared statements, as if one after another', async () => {
+    const since = new Date().toISOString();
+    const at = (category: string, east: number, extra: Partial<NewServiceRequest> = {}) =>
+      submitServiceRequest(
+        app,
+        report(category, FUBAO_POINT(), { ...near(FUBAO_POINT(), east, 40), ...extra }),
+      );
+    // The first runs alone; the rest arrive while it runs and share the next statements, except a
+    // report that could be a duplicate of one in the same statement: it waits for the next one.
+    const [, tree, sameTree, ...others] = await Promise.all([
+      at('pests', 0),
+      at('fallen-tree', 0),
+      at('fallen-tree', 60),
+      at('smoking', 0),
+      at('homeless', 0),
+      at('elevator-fault', 0),
+      at('food-safety', 0, { channel: 'hotline_12345', externalId: 'call-7' }),
+      at('food-safety', 0, { channel: 'hotline_12345', externalId: 'call-7' }),
+    ]);
+    expect(sameTree!.duplicateOf).toBe(tree!.id);
+    expect(sameTree!.workOrder?.agency).toBe(tree!.workOrder?.agency);
+    const [call, callAgain] = others.slice(-2);
+    expect(callAgain!.id).toBe(call!.id);
+    const ids = [tree!.id, sameTree!.id, ...others.slice(0, -1).map((r) => r.id)];
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect((await getServiceRequest(admin, id)).workOrder?.status).toBe('dispatched');
+    const steps = async (id: string) => (await getWorkOrder(admin, id)).history.map((h) => h.action);
+    expect(await steps(tree!.id)).toEqual(['submit', 'dispatch', 'duplicate']);
+    for (const r of others) expect(await steps(r.id)).toEqual(['submit', 'dispatch']);
+
+    // A bounded count: exact while few match, the planner's estimate (at least one more) beyond.
+    const filter = { area: FUBAO_POINT(), from: since };
+    expect(await listServiceRequests(admin, { ...filter, limit: 100 })).toMatchObject({ total: 7 });
+    expect((await listServiceRequests(admin, { ...filter, limit: 2 }, { exactTotalUpTo: 10 })).total).toBe(7);
+    const estimated = await listServiceRequests(admin, { ...filter, limit: 2 }, { exactTotalUpTo: 3 });
+    expect(estimated.totalEstimated).toBe(true);
+    expect(estimated.total).toBeGreaterThanOrEqual(4);
+    expect(estimated.items).toHaveLength(2);
+    const farPage = await listServiceRequests(
+      admin,
+      { ...filter, limit: 2, offset: 4 },
+      { exactTotalUpTo: 3 },
+    );
+    expect(farPage).toMatchObject({ totalEstimated: true, items: [expect.anything(), expect.anything()] });
+    expect(farPage.total).toBeGreaterThanOrEqual(6);
+    expect(
+      await listServiceRequests(admin, { ...filter, limit: 2, offset: 6 }, { exactTotalUpTo: 3 }),
+    ).toMatchObject({ total: 7 });
   });
 });
 

@@ -4,21 +4,25 @@
 // queue for the classifier or an operator.
 //
 // Everything that needs no database (validation, placement, the dispatch rule, due times, texts) is
-// worked out first from the in-memory reference; then one statement does the rest: the duplicate
-// search, the grid worker for patrol items, the request, its order, the history and the notice. One
-// round trip, atomic on its own, is what lets a server take hundreds of reports a second.
+// worked out first from the in-memory reference; then one statement does the rest (intake-sql.ts):
+// the duplicate search, the grid worker for patrol items, the request, its order, the history and
+// the notice. Reports that arrive together share that statement (group-commit.ts): one round trip
+// and one commit for all of them is what lets a server take hundreds of reports a second.
 import type { Db } from '../../db/db.ts';
 import { type Ctx, describeScope, requirePermission } from '../../foundation/access/context.ts';
 import { enqueueForReview, needsReview } from '../../foundation/address/match/review.ts';
+import { distanceM } from '../../foundation/areas/geometry.ts';
 import { forbidden, invalidInput } from '../../lib/errors.ts';
 import type { Category } from '../catalogue/model.ts';
-import { dispatchRule, gridWorkerSql, patrolReason } from '../dispatch/dispatch.ts';
-import { nearestOriginalSql } from '../duplicates/duplicates.ts';
+import { dispatchRule, patrolReason } from '../dispatch/dispatch.ts';
+import { DUPLICATE_RADIUS_M } from '../duplicates/duplicates.ts';
 import { parseInput } from '../input.ts';
 import { ensureGovernance, type GovernanceReference } from '../reference.ts';
 import { coversPlace } from '../scope.ts';
 import { DISPATCHER } from '../workorders/open.ts';
-import { applyDispatch, dispatchNotice, newOrder, ORDER_COLUMNS, orderRecord } from '../workorders/store.ts';
+import { applyDispatch, dispatchNotice, newOrder, orderRecord } from '../workorders/store.ts';
+import { groupCommit } from './group-commit.ts';
+import { type IntakeExtra, type IntakeItem, type IntakeRow, intakeStatement } from './intake-sql.ts';
 import { type Placement, placeRequest } from './locate.ts';
 import { type NewServiceRequest, newServiceRequestSchema, type ServiceRequest } from './model.ts';
 import { type RequestRow, readSubmitted, submittedView } from './read.ts';
@@ -32,13 +36,10 @@ const SLOT = '\uE000';
 export interface SubmitOptions {
   /**
    * One more row to write with a new request, in the intake's statement (Open311's tracking token):
-   * `sql` gets a relation holding the new request's `id` (no row for a repeat of an external id)
-   * and the number of its first parameter, and returns an INSERT; `name` names that variant of the
-   * prepared statement.
+   * `extra.sql` gets a relation holding each new request's `id` and its `extra` (jsonb: `row`) and
+   * returns an INSERT; `extra.name` names that variant of the prepared statement.
    */
-  alsoInsert?:
-    | { name: string; sql: (created: string, firstParam: number) => string; params: unknown[] }
-    | undefined;
+  alsoInsert?: { extra: IntakeExtra; row: Record<string, unknown> } | undefined;
 }
 
 export async function submitServiceRequest(
@@ -90,25 +91,24 @@ export async function submitServiceRequest(
     updated_at: at,
   };
   const also = options.alsoInsert;
-  const statement = intakeStatement(also);
-  const params = intakeParams(ref, category, location, columns, at);
-  if (also) params.push(...also.params);
+  const item = intakeItem(ref, category, location, columns, at, also?.row ?? null);
   const review = match && req.address && needsReview(match) ? { address: req.address, match } : null;
-  // The statement is its own transaction, unless an address waits for review beside it.
-  const rows = review
-    ? await ctx.db.transaction(async (tx) => {
-        const inserted = await tx.query<IntakeRow>(statement.sql, params, statement);
-        if (inserted[0])
-          await enqueueForReview(
-            { ...ctx, db: tx },
-            review.address,
-            review.match,
-            `request:${inserted[0].id}`,
-          );
-        return inserted;
-      })
-    : await ctx.db.query<IntakeRow>(statement.sql, params, statement);
-  const row = rows[0];
+  // The statement is its own transaction, shared with other reports arriving meanwhile, unless an
+  // address waits for review beside it or the caller's transaction holds it.
+  const row =
+    review || ctx.db.inTransaction
+      ? await ctx.db.transaction(async (tx) => {
+          const [inserted] = await runIntake(tx, also?.extra, [item]);
+          if (inserted && review)
+            await enqueueForReview(
+              { ...ctx, db: tx },
+              review.address,
+              review.match,
+              `request:${inserted.id}`,
+            );
+          return inserted;
+        })
+      : await intakeQueue(ctx.db, also?.extra)(item);
   // Nothing inserted: a repeat of an external id, answered with the stored request.
   if (!row) {
     const existing = await byExternalId(ctx.db, location.districtId, req.channel, req.externalId);
@@ -117,6 +117,66 @@ export async function submitServiceRequest(
   }
   // A duplicate shows its original's order (read in the same statement), a new request its own.
   return submittedView(viewRow(columns, row), ref);
+}
+
+/**
+ * Intake statements in flight per process, database and variant (group-commit.ts says why few).
+ * PGlite runs one statement at a time anyway; on a server two keep one slow statement from holding
+ * up every report behind it.
+ */
+const IN_FLIGHT = { pglite: 1, postgres: 2 } as const;
+const MAX_BATCH = 64;
+/**
+ * Reports of one category this close could be duplicates of each other, and patrol items of one
+ * grid compete for its least busy worker: such pairs never share or overlap statements. (Twice the
+ * radius: the statement measures distance its own way.)
+ */
+const APART_M = 2 * DUPLICATE_RADIUS_M;
+
+function mayAffect(a: IntakeItem, b: IntakeItem): boolean {
+  const ra = a.request as RequestColumns;
+  const rb = b.request as RequestColumns;
+  if (a.patrolGrid !== null && a.patrolGrid === b.patrolGrid) return true;
+  return (
+    ra.category_code !== null &&
+    ra.category_code === rb.category_code &&
+    distanceM([ra.lng, ra.lat], [rb.lng, rb.lat]) <= APART_M
+  );
+}
+
+const queues = new WeakMap<Db, Map<string, (item: IntakeItem) => Promise<IntakeRow | undefined>>>();
+
+/** The process's group-commit queue for this database and statement variant. */
+function intakeQueue(db: Db, extra: IntakeExtra | undefined) {
+  let byVariant = queues.get(db.root);
+  if (!byVariant) {
+    byVariant = new Map();
+    queues.set(db.root, byVariant);
+  }
+  const name = intakeStatement(extra).name;
+  let queue = byVariant.get(name);
+  if (!queue) {
+    const root = db.root;
+    queue = groupCommit((items: IntakeItem[]) => runIntake(root, extra, items), {
+      inFlight: IN_FLIGHT[root.kind],
+      maxBatch: MAX_BATCH,
+      conflicts: mayAffect,
+    });
+    byVariant.set(name, queue);
+  }
+  return queue;
+}
+
+/** Runs the intake statement on a batch: one answer per item, undefined for a repeat of an external id. */
+async function runIntake(
+  db: Db,
+  extra: IntakeExtra | undefined,
+  items: IntakeItem[],
+): Promise<(IntakeRow | undefined)[]> {
+  const statement = intakeStatement(extra);
+  const rows = await db.query<IntakeRow>(statement.sql, [JSON.stringify(items), DISPATCHER, SLOT], statement);
+  const byN = new Map(rows.map((r) => [Number(r.n), r]));
+  return items.map((_, i) => byN.get(i + 1));
 }
 
 export function activeCategory(ref: GovernanceReference, code: string): Category {
@@ -168,12 +228,6 @@ type RequestColumns = Omit<
   | 'wo_status'
   | WorkOrderField
 > & { submitted_by: string };
-
-/** What the statement returns: the request's id and link, and the order the reporter is shown. */
-type IntakeRow = Pick<
-  RequestRow,
-  'id' | 'duplicate_of' | 'duplicate_distance_m' | 'wo_status' | WorkOrderField
->;
 
 /** The stored request with what the statement returned, as read back (spelled out: no spreads here). */
 function viewRow(c: RequestColumns, r: IntakeRow): RequestRow {
@@ -270,126 +324,26 @@ function plannedOrder(
   };
 }
 
-function intakeParams(
+function intakeItem(
   ref: GovernanceReference,
   category: Category | null,
   location: Placement['location'],
   columns: RequestColumns,
   at: Date,
-): unknown[] {
+  extra: Record<string, unknown> | null,
+): IntakeItem {
   const planned = category ? plannedOrder(ref, category, location, columns, at) : null;
   if (planned) planned.order.dispatch_reason = planned.reasonWithoutWorker;
-  return [
-    JSON.stringify(columns),
-    planned ? JSON.stringify(planned.order) : null,
-    planned?.patrolGrid ?? null,
-    planned?.reasonWithWorker ?? null,
-    JSON.stringify(planned?.detail ?? {}),
-    planned?.noticeRecipient ?? null,
-    planned?.noticeBody ?? null,
-    columns.submitted_by,
+  return {
+    request: columns,
+    order: planned?.order ?? null,
+    patrolGrid: planned?.patrolGrid ?? null,
+    reasonWithWorker: planned?.reasonWithWorker ?? null,
+    detail: planned?.detail ?? {},
+    noticeRecipient: planned?.noticeRecipient ?? null,
+    noticeBody: planned?.noticeBody ?? null,
+    submittedBy: columns.submitted_by,
     at,
-    DISPATCHER,
-    SLOT,
-    columns.district_id,
-    columns.category_code,
-    columns.lng,
-    columns.lat,
-  ];
+    extra,
+  };
 }
-
-// $1 the request's columns, $2 the planned order's (null: no order), $3 the grid whose worker takes a
-// patrol item, $4 the reason naming that worker, $5 the dispatch history detail, $6 and $7 the
-// notice's recipient and body, $8 who submitted, $9 when, $10 the dispatcher, $11 the slot, $12 to
-// $15 the district, category and point again, typed, for the duplicate search.
-const orderColumn = (c: (typeof ORDER_COLUMNS)[number]): string => {
-  if (c === 'assignee') return 'coalesce(w.username, p.assignee)';
-  if (c === 'dispatch_reason')
-    return 'CASE WHEN w.username IS NULL THEN p.dispatch_reason ELSE replace($4, $11, w.username) END';
-  return `p.${c}`;
-};
-
-const INTAKE_PARAMS = 15;
-
-const statements = new Map<string, { name: string; sql: string }>();
-
-/**
- * The intake statement, with the caller's extra insert if any. Each variant is prepared once per
- * connection: planning it costs more than running it.
- */
-function intakeStatement(also: SubmitOptions['alsoInsert']): { name: string; sql: string } {
-  const name = also ? `gov_intake_${also.name}` : 'gov_intake';
-  let statement = statements.get(name);
-  if (!statement) {
-    const extra = also ? `,\nalso AS (${also.sql('req', INTAKE_PARAMS + 1)})` : '';
-    statement = { name, sql: INTAKE_SQL.replace('/*also*/', extra) };
-    statements.set(name, statement);
-  }
-  return statement;
-}
-
-const INTAKE_SQL = `
-WITH input AS (SELECT * FROM jsonb_populate_record(NULL::gov_requests, $1::jsonb)),
-original AS (${nearestOriginalSql({
-  district: '$12::text',
-  category: '$13::text',
-  lng: '$14::double precision',
-  lat: '$15::double precision',
-  exclude: 'NULL::bigint',
-})}),
-req AS (
-  INSERT INTO gov_requests (district_id, id, channel, external_id, status, category_code, classified_by,
-         classification_confidence, description, urgent, lng, lat, subdistrict_id, community_id, grid_id,
-         location_source, address_text, address_id, address_match, location_conflict_m, reporter_name,
-         reporter_phone, reporter_email, reporter_ref, duplicate_of, duplicate_distance_m, submitted_by,
-         submitted_at, received_at, updated_at)
-  SELECT i.district_id, nextval('gov_request_ids'), i.channel, i.external_id, i.status, i.category_code,
-         i.classified_by, i.classification_confidence, i.description, i.urgent, i.lng, i.lat, i.subdistrict_id,
-         i.community_id, i.grid_id, i.location_source, i.address_text, i.address_id, i.address_match,
-         i.location_conflict_m, i.reporter_name, i.reporter_phone, i.reporter_email, i.reporter_ref, o.id,
-         o.distance_m, i.submitted_by, i.submitted_at, i.received_at, i.updated_at
-    FROM input i LEFT JOIN original o ON true
-  ON CONFLICT (district_id, channel, external_id) WHERE external_id IS NOT NULL DO NOTHING
-  RETURNING district_id, id, duplicate_of, duplicate_distance_m
-),
-worker AS (${gridWorkerSql('$3')}),
-planned AS (SELECT * FROM jsonb_populate_record(NULL::gov_work_orders, $2::jsonb)),
-wo AS (
-  INSERT INTO gov_work_orders (district_id, request_id, ${ORDER_COLUMNS.join(', ')}, created_at, updated_at)
-  SELECT r.district_id, r.id, ${ORDER_COLUMNS.map(orderColumn).join(', ')}, $9, $9
-    FROM req r CROSS JOIN planned p LEFT JOIN worker w ON true
-   WHERE r.duplicate_of IS NULL AND $2::jsonb IS NOT NULL
-  RETURNING district_id, request_id, status, agency_code, zone_id, assignee, dispatch_reason, dispatched_at,
-            response_due_at, feedback_due_at, resolve_due_at, escalation_level
-),
-history AS (
-  INSERT INTO gov_work_order_history (district_id, request_id, action, from_status, to_status, actor, at, detail)
-  SELECT district_id, request_id, 'submit', NULL, 'submitted', $8, $9, '{}'::jsonb FROM wo
-  UNION ALL
-  SELECT district_id, request_id, 'dispatch', 'submitted', 'dispatched', $10, $9,
-         $5::jsonb || jsonb_build_object('assignee', assignee, 'reason', dispatch_reason) FROM wo
-  UNION ALL
-  SELECT o.district_id, o.request_id, 'duplicate', o.status, o.status, $8, $9,
-         jsonb_build_object('linked', r.id::text, 'distanceM', r.duplicate_distance_m)
-    FROM req r JOIN gov_work_orders o ON o.district_id = r.district_id AND o.request_id = r.duplicate_of
-),
-notice AS (
-  INSERT INTO gov_outbox (district_id, channel, recipient, kind, request_id, body)
-  SELECT district_id, 'app', CASE WHEN assignee IS NULL THEN $6 ELSE 'user:' || assignee END, 'dispatched',
-         request_id, replace($7, $11, request_id::text)
-    FROM wo
-),
-shown AS (
-  SELECT status, agency_code, zone_id, assignee, dispatch_reason, dispatched_at, response_due_at,
-         feedback_due_at, resolve_due_at, escalation_level, false AS overdue
-    FROM wo
-  UNION ALL
-  SELECT o.status, o.agency_code, o.zone_id, o.assignee, o.dispatch_reason, o.dispatched_at, o.response_due_at,
-         o.feedback_due_at, o.resolve_due_at, o.escalation_level,
-         o.response_overdue OR o.feedback_overdue OR o.resolve_overdue
-    FROM req r JOIN gov_work_orders o ON o.district_id = r.district_id AND o.request_id = r.duplicate_of
-)/*also*/
-SELECT r.id::text AS id, r.duplicate_of::text AS duplicate_of, r.duplicate_distance_m, s.status AS wo_status,
-       s.agency_code, s.zone_id, s.assignee, s.dispatch_reason, s.dispatched_at, s.response_due_at,
-       s.feedback_due_at, s.resolve_due_at, s.escalation_level, s.overdue AS wo_overdue
-  FROM req r LEFT JOIN shown s ON true`;

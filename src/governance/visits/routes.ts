@@ -1,10 +1,13 @@
-// HTTP routes of return visits: the reporter's SMS link (no login) and an operator's record.
+// HTTP routes of return visits: the reporter's SMS link (no login; its page in page.ts) and an
+// operator's record.
 import { z } from 'zod';
 import type { App } from '../../server/app.ts';
 import { idParams, visitSchema } from '../schema.ts';
+import { registerVisitPage } from './page.ts';
 import { rateByVisitToken, ratingSchema, recordVisit } from './visits.ts';
 
-export function registerVisitRoutes(app: App): void {
+export async function registerVisitRoutes(app: App): Promise<void> {
+  await registerVisitPage(app);
   app.post(
     '/api/visits/:token',
     {

@@ -50,6 +50,27 @@ export async function recordVisit(
   });
 }
 
+/** What the SMS link rates, for the reporter's page: reading it does not use the link up. */
+export async function visitByToken(
+  ctx: Ctx,
+  token: string,
+): Promise<{ requestId: string; categoryName: string | null; resolvedAt: string | null }> {
+  const ref = await ensureGovernance(ctx.db);
+  const [row] = await ctx.db.query<{
+    id: string;
+    category_code: string | null;
+    resolved_at: Date | string | null;
+  }>('SELECT id::text, category_code, resolved_at FROM gov_requests WHERE visit_token_sha256 = $1', [
+    hashVisitToken(token),
+  ]);
+  if (!row) throw notFound('return-visit link (it was used already, or never issued)');
+  return {
+    requestId: row.id,
+    categoryName: row.category_code ? (ref.categories.get(row.category_code)?.name ?? null) : null,
+    resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at).toISOString(),
+  };
+}
+
 /** The reporter's own rating through the SMS link; the link works once. */
 export async function rateByVisitToken(ctx: Ctx, token: string, input: Rating): Promise<Visit> {
   const rating = parseInput(ratingSchema, input, 'invalid rating');
