@@ -3,6 +3,7 @@ import type { Db } from '../../db/db.ts';
 import { createTestDb, type TestDb, testEngine } from '../../db/testing.ts';
 import { DomainError } from '../../lib/errors.ts';
 import { systemCtx } from '../access/context.ts';
+import { confirmReview } from '../address/match/review.ts';
 import { AREAS, roomId, seedMatchLibrary } from '../address/match/testing.ts';
 import { listImportProblems } from '../imports/queries.ts';
 import { dateInFileName, ingestFeed } from './ingest.ts';
@@ -421,6 +422,17 @@ describe(`ingesting feeds on ${testEngine}`, () => {
     expect(
       await count("SELECT 1 FROM source_records WHERE target = 'household' AND link_status = 'new'"),
     ).toBe(1);
+
+    // Confirmed in review: the records holding the text take the room at once, and so does the registry.
+    const [item] = await db.query<{ id: string }>('SELECT id::text FROM address_review');
+    const room = roomId('NF-B', '2301');
+    await confirmReview(ctx(), item!.id, { addressId: room });
+    expect(await person(rows[0]![1]!)).toMatchObject({
+      residence_address_id: room,
+      grid_id: expect.any(String),
+    });
+    expect(await count('SELECT 1 FROM households WHERE address_id = $1', [room])).toBe(1);
+    expect(await count('SELECT 1 FROM source_record_pending_addresses')).toBe(0);
   });
 
   it('refuses a file whose header lacks mapped columns, naming every one, and logs the failed run', async () => {

@@ -28,6 +28,7 @@ import { ENTITIES, type EntityKind } from '../registry/model.ts';
 import { type FreshRecord, type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
+import { type PendingAddress, rememberPendingAddresses } from './pending-addresses.ts';
 import { type FeedFile, inspectFeedFile, openFeedRows } from './reader.ts';
 import { compileMapping, type RowDraft, rawRow, readRow } from './rows.ts';
 import { type MergeResult, RecordSink, type StagedRecord } from './stage.ts';
@@ -270,6 +271,8 @@ async function runIngest(
   /** Entities this run created, with their records; and which of them holds each such record. */
   const fresh = new Map<number, FreshRecord[]>();
   const freshOwner = new Map<number, number>();
+  /** Unmatched cells waiting for review, by record and field: they take the address once it is confirmed. */
+  const pending = new Map<string, PendingAddress>();
   /** Uncertain texts → the rows that used them, for the review queue after the merge. */
   const uncertain = new Map<string, number[]>();
   const deliveredIso = run.deliveredAt.toISOString();
@@ -291,6 +294,7 @@ async function runIngest(
       const values: Record<string, Value> = { ...t.values };
       const texts: Record<string, string> | null = t.addresses.length > 0 ? {} : null;
       let unmatched: Record<string, string> | null = null;
+      const waiting: { field: string; text: string }[] = [];
       let rowUncertain = false;
       for (const cell of t.addresses) {
         texts![cell.field] = cell.text || cell.code;
@@ -320,6 +324,7 @@ async function runIngest(
         if (a.review) {
           addresses.review += 1;
           rowUncertain = true;
+          if (!a.addressId) waiting.push({ field: cell.field, text: cell.text });
           const rows = uncertain.get(cell.text);
           if (rows) rows.push(draft.rowNumber);
           else uncertain.set(cell.text, [draft.rowNumber]);
@@ -365,6 +370,7 @@ async function runIngest(
       };
       const added = sink.add(record);
       if (added.state === 'new' || added.state === 'changed' || added.state === 'replace') {
+        for (const w of waiting) pending.set(`${added.id}|${w.field}`, { recordId: added.id, ...w });
         // An entity this run created: resolution takes its records from here, not the database.
         const owner = freshOwner.get(added.id);
         if (owner !== undefined && owner !== result.entityId) {
@@ -484,6 +490,7 @@ async function runIngest(
     const result: MatchResult = matchAddress(run.index!, text);
     await enqueueForReview(ctx, text, result, `feed:${mapping.source}`);
   }
+  await rememberPendingAddresses(db, districtId, [...pending.values()]);
   timingsMs.review = performance.now() - started;
 
   problems.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));

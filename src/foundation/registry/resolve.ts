@@ -88,13 +88,16 @@ export async function resolveTouched(
   const priorityOf = await loadPriorities(db);
   await db.exec(`
     CREATE INDEX ON resolve_touched (kind, id); ANALYZE resolve_touched;
-    CREATE TEMP TABLE resolve_disputed (entity_id bigint, field text, claims jsonb, winner bigint) ON COMMIT DROP;`);
+    CREATE TEMP TABLE IF NOT EXISTS resolve_disputed (entity_id bigint, field text, claims jsonb, winner bigint) ON COMMIT DROP;`);
   const kinds = await db.query<{ kind: EntityKind }>('SELECT DISTINCT kind FROM resolve_touched');
   for (const { kind } of kinds) {
     const def = ENTITIES[kind];
     const insertedBefore = counts.inserted;
     const writer = rowWriter(def);
-    await db.exec(`CREATE TEMP TABLE ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+    // IF NOT EXISTS: a transaction may resolve more than once (a review decision after another).
+    await db.exec(
+      `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
+    );
     let after = '-1';
     for (;;) {
       const ids =

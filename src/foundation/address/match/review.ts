@@ -89,6 +89,25 @@ export function maskPersonal(input: string): string {
   return out.replace(LONG_DIGITS, (digits) => maskPhone(digits.replace(/[ -]/g, '')));
 }
 
+/** The key a review item (and its confirmation) is stored under: the input's normalised text. */
+export function reviewKey(input: string): string {
+  return normaliseAddress(input).text;
+}
+
+/**
+ * Runs inside the confirmation's transaction, after the alias is stored: data that waited for this
+ * text takes the address now (the fusion platform re-standardises the source records holding it).
+ */
+export type ConfirmListener = (
+  ctx: Ctx,
+  confirmed: { textKey: string; addressId: string },
+) => Promise<unknown>;
+const confirmListeners: ConfirmListener[] = [];
+
+export function onAddressConfirmed(listener: ConfirmListener): void {
+  if (!confirmListeners.includes(listener)) confirmListeners.push(listener);
+}
+
 /**
  * Queues one input whose match needs a person (ambiguous, unmatched, or a low score); returns the
  * item, or null when the match is confident or the text is no address at all (empty, binary…).
@@ -102,7 +121,7 @@ export async function enqueueForReview(
   source: string,
 ): Promise<ReviewItem | null> {
   if (!needsReview(result) || inputProblem(input)) return null;
-  const textKey = normaliseAddress(input).text;
+  const textKey = reviewKey(input);
   if (!textKey) return null;
   const masked = maskPersonal(input);
   const { person: _person, redundant: _redundant, ...elements } = result.elements;
@@ -192,6 +211,8 @@ export async function confirmReview(
       [row.id, input.addressId, ctx.actor.username, input.note ?? null],
     );
     await bumpDataVersion(db, 'address_aliases');
+    for (const listener of confirmListeners)
+      await listener(tx, { textKey: row.text_key, addressId: input.addressId });
     await audit(
       tx,
       'address.review.confirm',
