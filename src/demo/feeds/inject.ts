@@ -72,6 +72,19 @@ export const error = (kind: ErrorKind, field: string, detail: string): InjectedE
   detail,
 });
 
+/** Damages single cells of a source's rows: `injectCell(row, kind, column, detail, damaged)` rolls `kind`
+ * and, only on a hit, writes `damaged()` into the row's `column` and records the error with `detail`. The
+ * damaged value is drawn after the roll and only on a hit. Returns whether it hit, so alternative errors
+ * chain as `if (!injectCell(…)) injectCell(…)`. */
+export const cellInjector =
+  (inject: Injector, at: (header: string) => number) =>
+  (row: FeedRow, kind: ErrorKind, column: string, detail: string, damaged: () => string): boolean => {
+    if (!inject.roll(kind)) return false;
+    row.values[at(column)] = damaged();
+    row.errors.push(error(kind, column, detail));
+    return true;
+  };
+
 /** The same row again, errors and all, a few rows to a few thousand later. */
 export function duplicateOf(row: FeedRow, number: number): FeedRow {
   return {

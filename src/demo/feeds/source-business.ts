@@ -4,7 +4,7 @@ import type { AddressHabits } from './address-text.ts';
 import { writeAddress } from './address-text.ts';
 import { anniversary, DELIVERY_1, formatDay, ymdOf } from './dates.ts';
 import type { EntityKind, EntityStatus, LegalEntity } from './entities.ts';
-import { corruptId, duplicateOf, error, futureDate, impossibleDate } from './inject.ts';
+import { cellInjector, corruptId, duplicateOf, error, futureDate, impossibleDate } from './inject.ts';
 import { placeId } from './population.ts';
 import { cells, col, columnAt, injectorOf, row, type SourceSpec } from './source.ts';
 import { employerNumber } from './source-people.ts';
@@ -94,6 +94,7 @@ export const marketRegistration: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const e of world.entities) {
       if (!isMarketEntity(e)) continue;
@@ -129,21 +130,11 @@ export const marketRegistration: SourceSpec = {
         `rep=${rep.id}`,
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('统一社会信用代码')] = corruptId(rng, e.code);
-        r.errors.push(error('bad-checksum', '统一社会信用代码', `true ${e.code}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('成立日期')] = impossibleDate(rng, 'iso');
-        r.errors.push(error('impossible-date', '成立日期', `true ${formatDay(e.founded, 'iso')}`));
-      } else if (inject.roll('future-date')) {
-        r.values[at('成立日期')] = futureDate(rng, 'iso');
-        r.errors.push(error('future-date', '成立日期', `true ${formatDay(e.founded, 'iso')}`));
-      }
-      if (inject.roll('missing-id')) {
-        r.values[at('法定代表人证件号码')] = '';
-        r.errors.push(error('missing-id', '法定代表人证件号码', `true ${rep.id}`));
-      }
+      injectCell(r, 'bad-checksum', '统一社会信用代码', `true ${e.code}`, () => corruptId(rng, e.code));
+      const founded = `true ${formatDay(e.founded, 'iso')}`;
+      if (!injectCell(r, 'impossible-date', '成立日期', founded, () => impossibleDate(rng, 'iso')))
+        injectCell(r, 'future-date', '成立日期', founded, () => futureDate(rng, 'iso'));
+      injectCell(r, 'missing-id', '法定代表人证件号码', `true ${rep.id}`, () => '');
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
       else if (inject.roll('duplicate-entity')) {
@@ -204,6 +195,7 @@ export const egovLicence: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const licence of world.licences) {
       const holder = world.entities[licence.holder]!;
@@ -233,14 +225,10 @@ export const egovLicence: SourceSpec = {
         await feed.write(stale);
       }
       const r = row(values(licence.issued, licence.expires), holder.code, placeId(licence.place));
-      if (inject.roll('bad-checksum')) {
-        r.values[at('持证主体代码')] = corruptId(rng, holder.code);
-        r.errors.push(error('bad-checksum', '持证主体代码', `true ${holder.code}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('有效期至')] = impossibleDate(rng, 'iso');
-        r.errors.push(error('impossible-date', '有效期至', `true ${formatDay(licence.expires, 'iso')}`));
-      }
+      injectCell(r, 'bad-checksum', '持证主体代码', `true ${holder.code}`, () => corruptId(rng, holder.code));
+      injectCell(r, 'impossible-date', '有效期至', `true ${formatDay(licence.expires, 'iso')}`, () =>
+        impossibleDate(rng, 'iso'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 2000));
     }
@@ -323,6 +311,7 @@ export const taxRevenue: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const reform = ymdOf(DELIVERY_1).year - 11;
     let checked = false;
     for (const e of world.entities) {
@@ -353,14 +342,11 @@ export const taxRevenue: SourceSpec = {
         placeId(e.operating),
       );
       checked = true;
-      if (!legacy && inject.roll('bad-checksum')) {
-        r.values[at('纳税人识别号')] = corruptId(rng, e.code);
-        r.errors.push(error('bad-checksum', '纳税人识别号', `true ${e.code}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('税务登记日期')] = impossibleDate(rng, 'compact');
-        r.errors.push(error('impossible-date', '税务登记日期', `true ${formatDay(e.founded, 'iso')}`));
-      }
+      if (!legacy)
+        injectCell(r, 'bad-checksum', '纳税人识别号', `true ${e.code}`, () => corruptId(rng, e.code));
+      injectCell(r, 'impossible-date', '税务登记日期', `true ${formatDay(e.founded, 'iso')}`, () =>
+        impossibleDate(rng, 'compact'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
       else if (old && inject.roll('duplicate-entity')) {
@@ -429,6 +415,7 @@ export const socialInsuranceEmployer: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const { year, month } = ymdOf(DELIVERY_1);
     let checked = false;
     for (const [index, e] of world.entities.entries()) {
@@ -457,17 +444,11 @@ export const socialInsuranceEmployer: SourceSpec = {
         placeId(e.operating),
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('统一社会信用代码')] = corruptId(rng, e.code);
-        r.errors.push(error('bad-checksum', '统一社会信用代码', `true ${e.code}`));
-      } else if (inject.roll('missing-id')) {
-        r.values[at('统一社会信用代码')] = '';
-        r.errors.push(error('missing-id', '统一社会信用代码', `true ${e.code}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('参保登记日期')] = impossibleDate(rng, 'compact');
-        r.errors.push(error('impossible-date', '参保登记日期', 'a date that does not exist'));
-      }
+      if (!injectCell(r, 'bad-checksum', '统一社会信用代码', `true ${e.code}`, () => corruptId(rng, e.code)))
+        injectCell(r, 'missing-id', '统一社会信用代码', `true ${e.code}`, () => '');
+      injectCell(r, 'impossible-date', '参保登记日期', 'a date that does not exist', () =>
+        impossibleDate(rng, 'compact'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
     }

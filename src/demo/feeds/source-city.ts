@@ -5,7 +5,7 @@ import { wgs84ToGcj02 } from '../../foundation/fusion/datum.ts';
 import type { AddressHabits } from './address-text.ts';
 import { writeAddress } from './address-text.ts';
 import { DELIVERY_1, dayOf, formatDay } from './dates.ts';
-import { corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
+import { cellInjector, corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
 import { placeId } from './population.ts';
 import type { Party } from './property.ts';
 import { cells, col, columnAt, injectorOf, row, type SourceSpec } from './source.ts';
@@ -59,6 +59,7 @@ export const educationSchool: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const school of world.schools) {
       const entity = world.entities[school.entity]!;
@@ -86,10 +87,9 @@ export const educationSchool: SourceSpec = {
         school.building.id,
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('统一社会信用代码')] = corruptId(rng, entity.code);
-        r.errors.push(error('bad-checksum', '统一社会信用代码', `true ${entity.code}`));
-      }
+      injectCell(r, 'bad-checksum', '统一社会信用代码', `true ${entity.code}`, () =>
+        corruptId(rng, entity.code),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 20));
     }
@@ -125,6 +125,7 @@ export const educationEnrolment: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const e of world.enrolment) {
       const school = world.schools[e.school]!;
@@ -150,10 +151,9 @@ export const educationEnrolment: SourceSpec = {
         null,
       );
       checked = true;
-      if (inject.roll('impossible-date')) {
-        r.values[at('统计日期')] = impossibleDate(rng, 'chinese');
-        r.errors.push(error('impossible-date', '统计日期', `true ${e.year}-09-15`));
-      }
+      injectCell(r, 'impossible-date', '统计日期', `true ${e.year}-09-15`, () =>
+        impossibleDate(rng, 'chinese'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 50));
     }
@@ -197,6 +197,7 @@ export const urbanComponent: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const grids = new Map(world.district.grids.map((g) => [g.id, g.name]));
     let seq = 900_000;
     let checked = false;
@@ -226,10 +227,9 @@ export const urbanComponent: SourceSpec = {
         c.near.id,
       );
       checked = true;
-      if (inject.roll('impossible-date')) {
-        r.values[at('更新日期')] = impossibleDate(rng, 'iso');
-        r.errors.push(error('impossible-date', '更新日期', `true ${formatDay(c.updated, 'iso')}`));
-      }
+      injectCell(r, 'impossible-date', '更新日期', `true ${formatDay(c.updated, 'iso')}`, () =>
+        impossibleDate(rng, 'iso'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
       else if (inject.roll('duplicate-entity')) {
@@ -279,6 +279,7 @@ export const urbanIllegalConstruction: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const party = (p: Party) => {
       if (p.kind === 'person') {
         const person = world.people[p.index]!;
@@ -313,17 +314,11 @@ export const urbanIllegalConstruction: SourceSpec = {
         placeId(c.place),
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('当事人证件号码')] = corruptId(rng, who.id);
-        r.errors.push(error('bad-checksum', '当事人证件号码', `true ${who.id}`));
-      } else if (inject.roll('missing-id')) {
-        r.values[at('当事人证件号码')] = '';
-        r.errors.push(error('missing-id', '当事人证件号码', `true ${who.id}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('发现日期')] = impossibleDate(rng, 'chinese');
-        r.errors.push(error('impossible-date', '发现日期', `true ${formatDay(c.found, 'iso')}`));
-      }
+      if (!injectCell(r, 'bad-checksum', '当事人证件号码', `true ${who.id}`, () => corruptId(rng, who.id)))
+        injectCell(r, 'missing-id', '当事人证件号码', `true ${who.id}`, () => '');
+      injectCell(r, 'impossible-date', '发现日期', `true ${formatDay(c.found, 'iso')}`, () =>
+        impossibleDate(rng, 'chinese'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 200));
     }

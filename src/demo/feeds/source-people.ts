@@ -7,7 +7,7 @@ import type { Rng } from '../random.ts';
 import { type AddressHabits, writeAddress } from './address-text.ts';
 import { ageAt, anniversary, DELIVERY_1, DELIVERY_2, formatDay, formatYmd, ymdOf } from './dates.ts';
 import { picker } from './draw.ts';
-import { corruptId, duplicateOf, error, futureDate, impossibleDate } from './inject.ts';
+import { cellInjector, corruptId, duplicateOf, error, futureDate, impossibleDate } from './inject.ts';
 import { homeOn, type Person, type Place, placeId, presentOn } from './population.ts';
 import {
   cells,
@@ -114,6 +114,7 @@ export const policeHousehold: SourceSpec = {
     const { world, rng, feed, spec, delivery } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const household of world.households) {
       if (household.residency !== 'registered') continue;
@@ -153,17 +154,11 @@ export const policeHousehold: SourceSpec = {
         checked = true;
         const r = row(values, p.id, placeId(home));
         if (staleFrom) r.errors.push(error('stale', '户籍地址', `moved to ${placeId(staleFrom)}`));
-        if (inject.roll('bad-checksum')) {
-          values[at('公民身份号码')] = corruptId(rng, p.id);
-          r.errors.push(error('bad-checksum', '公民身份号码', `true ${p.id}`));
-        } else if (inject.roll('missing-id')) {
-          values[at('公民身份号码')] = '';
-          r.errors.push(error('missing-id', '公民身份号码', `true ${p.id}`));
-        }
-        if (inject.roll('impossible-date')) {
-          values[at('出生日期')] = impossibleDate(rng, 'slash');
-          r.errors.push(error('impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`));
-        }
+        if (!injectCell(r, 'bad-checksum', '公民身份号码', `true ${p.id}`, () => corruptId(rng, p.id)))
+          injectCell(r, 'missing-id', '公民身份号码', `true ${p.id}`, () => '');
+        injectCell(r, 'impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`, () =>
+          impossibleDate(rng, 'slash'),
+        );
         const number = await feed.write(r);
         if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
         else if (inject.roll('duplicate-entity')) {
@@ -243,6 +238,7 @@ export const policeFloating: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let seq = 0;
     let checked = false;
     for (const household of world.households) {
@@ -284,21 +280,12 @@ export const policeFloating: SourceSpec = {
           !checked,
         );
         checked = true;
-        if (inject.roll('missing-id')) {
-          r.values[at('证件号码')] = '';
-          r.errors.push(error('missing-id', '证件号码', `true ${p.id}`));
-        } else if (inject.roll('bad-checksum')) {
-          r.values[at('证件号码')] = corruptId(rng, p.id);
-          r.errors.push(error('bad-checksum', '证件号码', `true ${p.id}`));
-        }
-        if (inject.roll('impossible-date')) {
-          r.values[at('出生日期')] = impossibleDate(rng, 'compact');
-          r.errors.push(error('impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`));
-        }
-        if (inject.roll('future-date')) {
-          r.values[at('登记日期')] = futureDate(rng, 'compact');
-          r.errors.push(error('future-date', '登记日期', 'after the delivery'));
-        }
+        if (!injectCell(r, 'missing-id', '证件号码', `true ${p.id}`, () => ''))
+          injectCell(r, 'bad-checksum', '证件号码', `true ${p.id}`, () => corruptId(rng, p.id));
+        injectCell(r, 'impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`, () =>
+          impossibleDate(rng, 'compact'),
+        );
+        injectCell(r, 'future-date', '登记日期', 'after the delivery', () => futureDate(rng, 'compact'));
         const number = await feed.write(r);
         if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
         else if (inject.roll('duplicate-entity')) {
@@ -369,6 +356,7 @@ export const civilElderly: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const household of world.households) {
       if (household.arrived) continue;
@@ -423,17 +411,11 @@ export const civilElderly: SourceSpec = {
         );
         checked = true;
         if (contact) r.related = `contact=${contact.id}`;
-        if (inject.roll('bad-checksum')) {
-          r.values[at('身份证号')] = corruptId(rng, p.id);
-          r.errors.push(error('bad-checksum', '身份证号', `true ${p.id}`));
-        } else if (inject.roll('missing-id')) {
-          r.values[at('身份证号')] = '';
-          r.errors.push(error('missing-id', '身份证号', `true ${p.id}`));
-        }
-        if (inject.roll('impossible-date')) {
-          r.values[at('出生年月日')] = impossibleDate(rng, 'slash');
-          r.errors.push(error('impossible-date', '出生年月日', `true ${formatDay(p.birth, 'iso')}`));
-        }
+        if (!injectCell(r, 'bad-checksum', '身份证号', `true ${p.id}`, () => corruptId(rng, p.id)))
+          injectCell(r, 'missing-id', '身份证号', `true ${p.id}`, () => '');
+        injectCell(r, 'impossible-date', '出生年月日', `true ${formatDay(p.birth, 'iso')}`, () =>
+          impossibleDate(rng, 'slash'),
+        );
         const number = await feed.write(r);
         if (inject.roll('duplicate-entity')) {
           const copy = duplicateOf(r, number);
@@ -491,6 +473,7 @@ export const civilSubsidy: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const month = ymdOf(DELIVERY_1);
     let checked = false;
     for (const household of world.households) {
@@ -539,20 +522,11 @@ export const civilSubsidy: SourceSpec = {
             null,
           );
           checked = true;
-          if (inject.roll('bad-checksum')) {
-            r.values[at('身份证号')] = corruptId(rng, p.id);
-            r.errors.push(error('bad-checksum', '身份证号', `true ${p.id}`));
-          } else if (inject.roll('missing-id')) {
-            r.values[at('身份证号')] = '';
-            r.errors.push(error('missing-id', '身份证号', `true ${p.id}`));
-          }
-          if (inject.roll('impossible-date')) {
-            r.values[at('开始享受日期')] = impossibleDate(rng, 'chinese');
-            r.errors.push(error('impossible-date', '开始享受日期', `true ${formatDay(grant.since, 'iso')}`));
-          } else if (inject.roll('future-date')) {
-            r.values[at('开始享受日期')] = futureDate(rng, 'chinese');
-            r.errors.push(error('future-date', '开始享受日期', `true ${formatDay(grant.since, 'iso')}`));
-          }
+          if (!injectCell(r, 'bad-checksum', '身份证号', `true ${p.id}`, () => corruptId(rng, p.id)))
+            injectCell(r, 'missing-id', '身份证号', `true ${p.id}`, () => '');
+          const since = `true ${formatDay(grant.since, 'iso')}`;
+          if (!injectCell(r, 'impossible-date', '开始享受日期', since, () => impossibleDate(rng, 'chinese')))
+            injectCell(r, 'future-date', '开始享受日期', since, () => futureDate(rng, 'chinese'));
           const number = await feed.write(r);
           if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 500));
         }
@@ -613,6 +587,7 @@ export const healthBirth: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     const time = (day: number, minute: number) =>
       `${formatDay(day, 'slash')} ${Math.floor(minute / 60)}:${String(minute % 60).padStart(2, '0')}`;
     let checked = false;
@@ -650,21 +625,16 @@ export const healthBirth: SourceSpec = {
         father ? `mother=${mother.id}|father=${father.id}` : `mother=${mother.id}`,
       );
       checked = true;
-      if (inject.roll('future-date')) {
-        r.values[at('出生时间')] =
-          `${futureDate(rng, 'slash')} ${rng.int(0, 23)}:${String(rng.int(0, 59)).padStart(2, '0')}`;
-        r.errors.push(error('future-date', '出生时间', `true ${formatDay(child.birth, 'iso')}`));
-      } else if (inject.roll('impossible-date')) {
-        r.values[at('出生时间')] = `${impossibleDate(rng, 'slash')} ${rng.int(0, 23)}:00`;
-        r.errors.push(error('impossible-date', '出生时间', `true ${formatDay(child.birth, 'iso')}`));
-      }
-      if (inject.roll('bad-checksum')) {
-        r.values[at('母亲身份证号')] = corruptId(rng, mother.id);
-        r.errors.push(error('bad-checksum', '母亲身份证号', `true ${mother.id}`));
-      } else if (inject.roll('missing-id')) {
-        r.values[at('母亲身份证号')] = '';
-        r.errors.push(error('missing-id', '母亲身份证号', `true ${mother.id}`));
-      }
+      const born = `true ${formatDay(child.birth, 'iso')}`;
+      const later = () =>
+        `${futureDate(rng, 'slash')} ${rng.int(0, 23)}:${String(rng.int(0, 59)).padStart(2, '0')}`;
+      const impossible = () => `${impossibleDate(rng, 'slash')} ${rng.int(0, 23)}:00`;
+      if (!injectCell(r, 'future-date', '出生时间', born, later))
+        injectCell(r, 'impossible-date', '出生时间', born, impossible);
+      if (
+        !injectCell(r, 'bad-checksum', '母亲身份证号', `true ${mother.id}`, () => corruptId(rng, mother.id))
+      )
+        injectCell(r, 'missing-id', '母亲身份证号', `true ${mother.id}`, () => '');
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 2000));
     }
@@ -708,6 +678,7 @@ export const socialInsurancePerson: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     let seq = 0;
     for (const job of world.jobs) {
@@ -737,21 +708,13 @@ export const socialInsurancePerson: SourceSpec = {
         `employer=${employer.code}`,
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('公民身份号码')] = corruptId(rng, p.id);
-        r.errors.push(error('bad-checksum', '公民身份号码', `true ${p.id}`));
-      } else if (inject.roll('missing-id')) {
-        r.values[at('公民身份号码')] = '';
-        r.errors.push(error('missing-id', '公民身份号码', `true ${p.id}`));
-      }
-      if (p.phone && inject.roll('contradiction')) {
-        r.values[at('手机号码')] = oldPhone(rng, p.phone);
-        r.errors.push(error('contradiction', '手机号码', `true ${p.phone}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('出生日期')] = impossibleDate(rng, 'compact');
-        r.errors.push(error('impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`));
-      }
+      if (!injectCell(r, 'bad-checksum', '公民身份号码', `true ${p.id}`, () => corruptId(rng, p.id)))
+        injectCell(r, 'missing-id', '公民身份号码', `true ${p.id}`, () => '');
+      if (p.phone)
+        injectCell(r, 'contradiction', '手机号码', `true ${p.phone}`, () => oldPhone(rng, p.phone));
+      injectCell(r, 'impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`, () =>
+        impossibleDate(rng, 'compact'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
     }

@@ -3,7 +3,7 @@
 import type { AddressHabits } from './address-text.ts';
 import { writeAddress } from './address-text.ts';
 import { DELIVERY_1, DELIVERY_2, formatDay } from './dates.ts';
-import { corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
+import { cellInjector, corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
 import { placeId } from './population.ts';
 import type { Party } from './property.ts';
 import { cells, col, columnAt, injectorOf, oldPhone, row, type SourceSpec, writePhone } from './source.ts';
@@ -87,6 +87,7 @@ export const housingRental: SourceSpec = {
     const { world, rng, feed, spec, first } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const rental of world.rentals) {
       // The first delivery: every filing made by then, as it stood; the second: October's filings and
@@ -133,14 +134,12 @@ export const housingRental: SourceSpec = {
         !checked,
       );
       checked = true;
-      if (inject.roll('bad-checksum')) {
-        r.values[at('出租人证件号码')] = corruptId(rng, landlord.id);
-        r.errors.push(error('bad-checksum', '出租人证件号码', `true ${landlord.id}`));
-      }
-      if (inject.roll('impossible-date')) {
-        r.values[at('租赁起始日期')] = impossibleDate(rng, 'iso');
-        r.errors.push(error('impossible-date', '租赁起始日期', `true ${formatDay(rental.start, 'iso')}`));
-      }
+      injectCell(r, 'bad-checksum', '出租人证件号码', `true ${landlord.id}`, () =>
+        corruptId(rng, landlord.id),
+      );
+      injectCell(r, 'impossible-date', '租赁起始日期', `true ${formatDay(rental.start, 'iso')}`, () =>
+        impossibleDate(rng, 'iso'),
+      );
       const number = await feed.write(r);
       if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
     }
@@ -197,6 +196,7 @@ export const housingOwnership: SourceSpec = {
     const { world, rng, feed, spec } = ctx;
     const inject = injectorOf(ctx);
     const at = columnAt(spec);
+    const injectCell = cellInjector(inject, at);
     let checked = false;
     for (const ownership of world.ownerships) {
       const address = writeAddress(rng, ownership.place, spec.habits, ctx.names);
@@ -225,19 +225,11 @@ export const housingOwnership: SourceSpec = {
           placeId(ownership.place),
         );
         checked = true;
-        if (inject.roll('bad-checksum')) {
-          r.values[at('证件号码')] = corruptId(rng, party.id);
-          r.errors.push(error('bad-checksum', '证件号码', `true ${party.id}`));
-        } else if (inject.roll('missing-id')) {
-          r.values[at('证件号码')] = '';
-          r.errors.push(error('missing-id', '证件号码', `true ${party.id}`));
-        }
-        if (inject.roll('impossible-date')) {
-          r.values[at('登记日期')] = impossibleDate(rng, 'iso');
-          r.errors.push(
-            error('impossible-date', '登记日期', `true ${formatDay(ownership.registered, 'iso')}`),
-          );
-        }
+        if (!injectCell(r, 'bad-checksum', '证件号码', `true ${party.id}`, () => corruptId(rng, party.id)))
+          injectCell(r, 'missing-id', '证件号码', `true ${party.id}`, () => '');
+        injectCell(r, 'impossible-date', '登记日期', `true ${formatDay(ownership.registered, 'iso')}`, () =>
+          impossibleDate(rng, 'iso'),
+        );
         const number = await feed.write(r);
         if (inject.roll('duplicate-row')) feed.later(duplicateOf(r, number), rng.int(1, 3000));
       }
