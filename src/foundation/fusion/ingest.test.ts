@@ -376,6 +376,23 @@ describe(`ingesting feeds on ${testEngine}`, () => {
     expect(await count('SELECT 1 FROM people')).toBe(BASE_HOUSEHOLD.length);
   });
 
+  it('reports a row that says again what an earlier one said, written differently', async () => {
+    const again = [...BASE_HOUSEHOLD[0]!.slice(0, 7), '138-0013-8000'];
+    const s = await ingestFeed(
+      ctx(),
+      ps,
+      writeCsv(dir, 'household.csv', household([...BASE_HOUSEHOLD, again])),
+    );
+    expect(s.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        row: BASE_HOUSEHOLD.length + 1,
+        reason: 'repeats row 1: the same records, written differently',
+      }),
+    ]);
+    expect(await person(ZHANG)).toMatchObject({ phone: '13800138000' });
+  });
+
   it('retires what a snapshot no longer lists, and takes it back when listed again', async () => {
     const snapshot = writeMapping(
       dir,

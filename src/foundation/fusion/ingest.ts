@@ -287,8 +287,11 @@ async function runIngest(
     return a;
   };
 
-  const stage = (draft: RowDraft): void => {
+  const stage = (draft: RowDraft, repeatsExactly: boolean): void => {
     const entityOf = new Map<string, number | null>();
+    /** The earlier row this one only repeats, while each of its records says the same as that row's. */
+    let repeatOf: number | undefined;
+    let says = false;
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
       const values: Record<string, Value> = { ...t.values };
@@ -369,6 +372,8 @@ async function runIngest(
         uncertain: rowUncertain,
       };
       const added = sink.add(record);
+      if (added.state === 'repeat' && added.of !== undefined) repeatOf ??= added.of;
+      else says = true;
       if (added.state === 'new' || added.state === 'changed' || added.state === 'replace') {
         for (const w of waiting) pending.set(`${added.id}|${w.field}`, { recordId: added.id, ...w });
         // An entity this run created: resolution takes its records from here, not the database.
@@ -397,6 +402,14 @@ async function runIngest(
         }
       }
     }
+    // Written differently but saying the same (spacing, brackets, the same room spelled another way).
+    if (!says && repeatOf !== undefined && !repeatsExactly)
+      problems.push({
+        severity: 'warning',
+        file: file.name,
+        row: draft.rowNumber,
+        reason: `repeats row ${repeatOf}: the same records, written differently`,
+      });
   };
 
   const flushCopy = async () => {
@@ -441,7 +454,7 @@ async function runIngest(
         if (mapping.delivery === 'snapshot') sink.listRejected(draft.keys);
         continue;
       }
-      stage(draft);
+      stage(draft, first !== undefined);
     }
     rowsInBatch = [];
     await flushCopy();

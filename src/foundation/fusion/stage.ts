@@ -204,8 +204,11 @@ export class RecordSink {
     for (const k of keys) this.listed.add(`${k.target}\u0000${k.key}`);
   }
 
-  /** Classifies and buffers one record; returns its id and what this delivery does to it. */
-  add(r: StagedRecord): { id: number; state: State | 'repeat' } {
+  /**
+   * Classifies and buffers one record; returns its id and what this delivery does to it. A repeat
+   * that says the same as an earlier row names that row (`of`).
+   */
+  add(r: StagedRecord): { id: number; state: State | 'repeat'; of?: number } {
     const key = `${r.target}\u0000${r.recordKey}`;
     const hash = contentHash(r.fields, r.unmatchedTexts);
     const observedMs = Date.parse(r.observedAt);
@@ -217,7 +220,7 @@ export class RecordSink {
     const previous = entry.run;
     if (previous) {
       this.counts.duplicate += 1;
-      if (previous.hash === hash) return { id: entry.id, state: 'repeat' };
+      if (previous.hash === hash) return { id: entry.id, state: 'repeat', of: previous.row };
       // Rows come in file order: the later one wins unless it is older by its own date.
       const laterWins = observedMs >= previous.observedMs;
       this.contradictions.push({
