@@ -4,7 +4,7 @@
 //      per text), link each record to its entity (linking.ts, in memory), classify it against the
 //      version held and COPY it (stage.ts: new records straight in, changed ones through staging);
 //   3. merge, then resolve the touched entities (registry/resolve.ts; the entities this run created
-//      from the records in hand, without reading them back);
+//      are copied straight into their registry, with no upsert);
 //   4. queue the uncertain addresses of new and changed records for review; log the feed.
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
 import { dataVersion } from '../../db/data-versions.ts';
@@ -25,7 +25,7 @@ import {
   startImport,
 } from '../imports/runs.ts';
 import { ENTITIES, type EntityKind } from '../registry/model.ts';
-import { type FreshRecord, type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
+import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
 import { type PendingAddress, rememberPendingAddresses } from './pending-addresses.ts';
@@ -269,8 +269,7 @@ async function runIngest(
   const addresses = { matched: 0, review: 0, unmatched: 0 };
   const answers = new Map<string, AddressAnswer>();
   /** Entities this run created, with their records; and which of them holds each such record. */
-  const fresh = new Map<number, FreshRecord[]>();
-  const freshOwner = new Map<number, number>();
+  const fresh = new Set<number>();
   /** Unmatched cells waiting for review, by record and field: they take the address once it is confirmed. */
   const pending = new Map<string, PendingAddress>();
   /** Uncertain texts → the rows that used them, for the review queue after the merge. */
@@ -356,7 +355,7 @@ async function runIngest(
       );
       links[result.status] += 1;
       entityOf.set(t.target.mapping.name, result.entityId);
-      if (result.status === 'new' && result.entityId !== null) fresh.set(result.entityId, []);
+      if (result.status === 'new' && result.entityId !== null) fresh.add(result.entityId);
       const record: StagedRecord = {
         rowNumber: draft.rowNumber,
         target: t.target.mapping.name,
@@ -376,30 +375,6 @@ async function runIngest(
       else says = true;
       if (added.state === 'new' || added.state === 'changed' || added.state === 'replace') {
         for (const w of waiting) pending.set(`${added.id}|${w.field}`, { recordId: added.id, ...w });
-        // An entity this run created: resolution takes its records from here, not the database.
-        const owner = freshOwner.get(added.id);
-        if (owner !== undefined && owner !== result.entityId) {
-          const list = fresh.get(owner)!;
-          list.splice(
-            list.findIndex((f) => f.id === added.id),
-            1,
-          );
-          freshOwner.delete(added.id);
-        }
-        const list = result.entityId === null ? undefined : fresh.get(result.entityId);
-        if (list) {
-          const freshRecord = {
-            id: added.id,
-            source: mapping.source,
-            target: record.target,
-            observedAt,
-            fields: record.fields,
-          };
-          const at = list.findIndex((f) => f.id === added.id);
-          if (at >= 0) list[at] = freshRecord;
-          else list.push(freshRecord);
-          freshOwner.set(added.id, result.entityId!);
-        }
       }
     }
     // Written differently but saying the same (spacing, brackets, the same room spelled another way).

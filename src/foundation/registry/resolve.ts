@@ -56,19 +56,10 @@ const better = (a: Claim, b: Claim) =>
 export interface ResolveOptions {
   batchSize?: number;
   /**
-   * Entities the caller created in this transaction, with all their records (already written): they
-   * need not be read back, and as no row of them exists yet they are copied straight in.
+   * Entities the caller created in this transaction: no registry row of them exists yet, so they are
+   * copied straight in, without the upsert and without conflicts (one source made them all).
    */
-  fresh?: ReadonlyMap<number, readonly FreshRecord[]>;
-}
-
-export interface FreshRecord {
-  id: number;
-  source: string;
-  target: string;
-  observedAt: string;
-  /** JSON: a million records held as strings give the garbage collector nothing to trace. */
-  fields: string;
+  fresh?: ReadonlySet<number>;
 }
 
 export async function resolveTouched(
@@ -77,7 +68,7 @@ export async function resolveTouched(
   options: ResolveOptions = {},
 ): Promise<ResolveCounts> {
   const batchSize = options.batchSize ?? BATCH;
-  const fresh = options.fresh ?? new Map<number, readonly FreshRecord[]>();
+  const fresh = options.fresh ?? new Set<number>();
   const counts: ResolveCounts = {
     inserted: 0,
     updated: 0,
@@ -114,18 +105,7 @@ export async function resolveTouched(
 
       const created = ids.filter((id) => fresh.has(Number(id)));
       if (created.length > 0) {
-        const records = created.flatMap((id) =>
-          fresh.get(Number(id))!.map(
-            (r): RecordRow => ({
-              entity_id: id,
-              id: String(r.id),
-              source: r.source,
-              target: r.target,
-              observed_at: r.observedAt,
-              fields: JSON.parse(r.fields),
-            }),
-          ),
-        );
+        const records = await heldRecords(db, districtId, kind, created);
         const resolved = resolveBatch(def, records, priorityOf);
         const grids = await gridsOf(db, def, resolved);
         await db.copyFrom(
