@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale S] [--seed N] [--no-postgres] [--no-fusion] [--no-governance] [--only open311|fusion] [--messy N]`:
+// `npm run bench [-- --scale S] [--seed N] [--no-postgres] [--no-pglite] [--no-fusion] [--no-governance] [--only open311|fusion] [--messy N]`:
 // the foundation's throughput, the address matcher's accuracy and speed, feed ingest and linking, and
 // governance. Generates the demo district once (cached under .bench/), then measures each engine on a
 // fresh database; the matcher runs on the PGlite database the import filled.
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
     'no-postgres': { type: 'boolean', default: false },
+    'no-pglite': { type: 'boolean', default: false },
     'no-governance': { type: 'boolean', default: false },
     'no-fusion': { type: 'boolean', default: false },
     'load-seconds': { type: 'string', default: '20' },
@@ -80,7 +81,8 @@ if (!existsSync(join(demoDir, DEMO_FILES.manifest))) {
 }
 const files = { areas: join(demoDir, DEMO_FILES.areas), addresses: join(demoDir, DEMO_FILES.addresses) };
 
-const engines: (() => Promise<BenchDb | null>)[] = [pgliteBenchDb];
+const engines: (() => Promise<BenchDb | null>)[] = [];
+if (!values['no-pglite']) engines.push(pgliteBenchDb);
 if (!values['no-postgres']) engines.push(postgresBenchDb);
 if (!only) {
   const results: ImportResult[] = [];
