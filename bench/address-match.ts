@@ -12,12 +12,10 @@ import { createToken, createUser } from '../src/foundation/access/users.ts';
 import { type InputLine, matchStream } from '../src/foundation/address/match/batch.ts';
 import { indexFromData, loadMatchData, type MatchIndex } from '../src/foundation/address/match/index.ts';
 import { type MatchResult, matchAddress } from '../src/foundation/address/match/match.ts';
-import { table } from '../src/lib/table.ts';
+import { fmt, table } from '../src/lib/table.ts';
 import { buildApp } from '../src/server/app.ts';
 import { compareWithAddressParse, formatCompareTable } from './address-parse-compare.ts';
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MB`;
 
 const BATCH_LINES = 300_000;

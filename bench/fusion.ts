@@ -14,7 +14,7 @@ import { importAreas } from '../src/foundation/areas/import.ts';
 import type { IngestSummary } from '../src/foundation/fusion/ingest.ts';
 import { scoreAgainstTruth, type TruthScore } from '../src/foundation/quality/truth.ts';
 import { csvRecords } from '../src/lib/csv.ts';
-import { table } from '../src/lib/table.ts';
+import { fmt, table } from '../src/lib/table.ts';
 import { decodeText } from '../src/lib/text.ts';
 import type { BenchDb } from './engines.ts';
 
@@ -110,8 +110,6 @@ function peakRss(): { stop(): number } {
   };
 }
 
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number, digits = 2) => `${fmt(100 * x, digits)}%`;
 
 /** The tables `npm run bench` prints for one engine's run. */

@@ -20,7 +20,8 @@ import { type ClassifierMetrics, trainClassifier } from '../src/governance/class
 import { createApiKey } from '../src/governance/open311/apikeys.ts';
 import { ensureGovernance } from '../src/governance/reference.ts';
 import { SLA_ACTOR, tickSla } from '../src/governance/sla/sla.ts';
-import { table } from '../src/lib/table.ts';
+import { storedWhole } from '../src/governance/testing.ts';
+import { fmt, table } from '../src/lib/table.ts';
 import { POSTGRES_URL } from './engines.ts';
 
 export interface ClassifierBench {
@@ -378,14 +379,7 @@ export async function benchOpen311(
       },
     });
     load.push(crash.result);
-    const [present] = await db.query<{ n: number; incomplete: number }>(
-      `SELECT count(*)::int AS n,
-              count(*) FILTER (WHERE r.duplicate_of IS NULL AND NOT EXISTS (
-                SELECT 1 FROM gov_work_orders w WHERE w.district_id = r.district_id AND w.request_id = r.id))::int
-                AS incomplete
-         FROM gov_requests r WHERE r.id = ANY ($1::bigint[])`,
-      [crash.ids],
-    );
+    const present = await storedWhole(db, crash.ids);
     // Every acknowledged request's response timer (10 min) must still fire: tick as if 11 minutes passed.
     const [orders] = await db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM gov_work_orders WHERE request_id = ANY ($1::bigint[]) AND responded_at IS NULL`,
@@ -402,8 +396,8 @@ export async function benchOpen311(
       durability: {
         acknowledged: crash.ids.length,
         failedDuringCrash: crash.result.postErrors,
-        missing: crash.ids.length - (present?.n ?? 0),
-        incomplete: present?.incomplete ?? 0,
+        missing: crash.ids.length - present.n,
+        incomplete: present.incomplete,
         workOrders: orders?.n ?? 0,
         timersFired: fired?.n ?? 0,
         restartSeconds,
@@ -417,9 +411,6 @@ export async function benchOpen311(
 }
 
 export const benchAreasFile = (demoDir: string) => join(demoDir, 'areas.geojson');
-
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The Open311 load and durability tables, as `npm run bench` prints them. */
 export function open311Tables(load: LoadResult[], d: DurabilityResult, rate: number): string {

@@ -3,16 +3,15 @@
 // governance. Generates the demo district once (cached under .bench/), then measures each engine on a
 // fresh database; the matcher runs on the PGlite database the import filled.
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FILES, type DemoManifest, generateDemo } from '../src/demo/generate.ts';
-import { table } from '../src/lib/table.ts';
+import { fmt, table } from '../src/lib/table.ts';
 import { benchAddressImport, type ImportResult } from './address-import.ts';
 import { benchAddressMatch } from './address-match.ts';
 import { type BenchDb, POSTGRES_URL, pgliteBenchDb, postgresBenchDb } from './engines.ts';
 import { benchFusion, fusionTables } from './fusion.ts';
-import { benchAreasFile, benchClassifier, benchOpen311 } from './governance.ts';
+import { benchAreasFile, benchClassifier, benchOpen311, open311Tables } from './governance.ts';
 import { benchLookups } from './lookups.ts';
 
 const { values } = parseArgs({
@@ -38,8 +37,6 @@ if (only === 'open311') {
   throw new Error(`--only ${only}: open311 and fusion are known`);
 const scale = Number(values.scale);
 const seed = Number(values.seed);
-const fmt = (n: number, digits = 0) =>
-  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = () => `${fmt(process.memoryUsage().rss / 2 ** 20)} MB`;
 
 console.log(`citybrain bench — demo scale ${scale}, seed ${seed}, node ${process.version}\n`);
@@ -197,7 +194,7 @@ if (!values['no-governance'] && !only) {
     console.error('\nOpen311 load on PostgreSQL (a `citybrain serve` process on loopback)…');
     const seconds = Number(values['load-seconds']);
     const rate = Number(values['load-rate']);
-    const { load, durability: d } = await benchOpen311({
+    const { load, durability } = await benchOpen311({
       serverUrl: POSTGRES_URL,
       areasFile: benchAreasFile(demoDir),
       seed,
@@ -205,69 +202,6 @@ if (!values['no-governance'] && !only) {
       seconds,
       postsPerSecond: rate,
     });
-    console.log();
-    console.log(
-      table(
-        [
-          'Open311 POST load',
-          'seconds',
-          'POSTs sent',
-          'ok',
-          'errors',
-          'ok/s',
-          'p50 ms',
-          'p95 ms',
-          'p99 ms',
-          'max ms',
-          'reads/s',
-          'read p99 ms',
-          `load (${availableParallelism()} cores)`,
-          'target',
-        ],
-        load.map((r) => [
-          r.phase,
-          fmt(r.seconds, 1),
-          fmt(r.posts),
-          fmt(r.postsOk),
-          fmt(r.postErrors),
-          fmt(r.postsPerSecond),
-          fmt(r.p50, 1),
-          fmt(r.p95, 1),
-          fmt(r.p99, 1),
-          fmt(r.max, 1),
-          fmt(r.readsPerSecond),
-          fmt(r.readP99, 1),
-          fmt(r.load, 1),
-          r.phase === 'sustained' ? `≥ ${fmt(rate)}/s, p99 ≤ 100 ms` : 'no acknowledged loss',
-        ]),
-      ),
-    );
-    console.log();
-    console.log(
-      table(
-        [
-          'durability (kill -9 under load)',
-          'acknowledged',
-          'missing after restart',
-          'half-written',
-          'open orders',
-          'timers fired',
-          'restart s',
-        ],
-        [
-          [
-            d.missing === 0 && d.incomplete === 0 && d.workOrders > 0 && d.timersFired === d.workOrders
-              ? 'ok'
-              : 'FAILED',
-            fmt(d.acknowledged),
-            fmt(d.missing),
-            fmt(d.incomplete),
-            fmt(d.workOrders),
-            fmt(d.timersFired),
-            fmt(d.restartSeconds, 1),
-          ],
-        ],
-      ),
-    );
+    console.log(`\n${open311Tables(load, durability, rate)}`);
   }
 }

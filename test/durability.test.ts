@@ -16,7 +16,14 @@ import { seedAreas } from '../src/foundation/address/testing.ts';
 import catalogue from '../src/governance/catalogue/categories.json' with { type: 'json' };
 import { createApiKey } from '../src/governance/open311/apikeys.ts';
 import { ensureGovernance } from '../src/governance/reference.ts';
-import { FUBAO_GRID, MINGYUE_GRID_1, MINGYUE_GRID_2, near, XINSHA_GRID } from '../src/governance/testing.ts';
+import {
+  FUBAO_GRID,
+  MINGYUE_GRID_1,
+  MINGYUE_GRID_2,
+  near,
+  storedWhole,
+  XINSHA_GRID,
+} from '../src/governance/testing.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'citybrain.js');
 const GRIDS = [MINGYUE_GRID_1, MINGYUE_GRID_2, FUBAO_GRID, XINSHA_GRID] as const;
@@ -141,15 +148,7 @@ describe(`a server killed with SIGKILL on ${testEngine}`, () => {
 
     // Down for an hour, as far as the timers know: one order's response came due meanwhile.
     const overdueId = await withDb(async (db) => {
-      const [present] = await db.query<{ n: number; incomplete: number }>(
-        `SELECT count(*)::int AS n,
-                count(*) FILTER (WHERE r.duplicate_of IS NULL AND NOT EXISTS (
-                  SELECT 1 FROM gov_work_orders w WHERE w.district_id = r.district_id AND w.request_id = r.id))::int
-                  AS incomplete
-           FROM gov_requests r WHERE r.id = ANY ($1::bigint[])`,
-        [acknowledged],
-      );
-      expect(present).toEqual({ n: acknowledged.length, incomplete: 0 });
+      expect(await storedWhole(db, acknowledged)).toEqual({ n: acknowledged.length, incomplete: 0 });
       const [order] = await db.query<{ id: string }>(
         `UPDATE gov_work_orders SET response_due_at = now() - interval '1 hour', next_due_at = now() - interval '1 hour'
           WHERE request_id = (SELECT min(request_id) FROM gov_work_orders

@@ -3,7 +3,9 @@
 // district holds every request, takes a district-wide index for the duplicate search (a scan of
 // every request), and the prepared intake statement keeps that plan. ANALYZE gives it the numbers
 // and makes PostgreSQL plan the prepared statements that read the table again.
+
 import type { Db } from '../db/db.ts';
+import { every, type Periodic } from '../lib/periodic.ts';
 
 /** The columns plans filter and join on: wide text and jsonb columns make ANALYZE slow and help no plan. */
 const TABLES: Record<string, readonly string[]> = {
@@ -60,28 +62,10 @@ export async function refreshGovernanceStatistics(db: Db): Promise<string[]> {
   return grown;
 }
 
-export interface StatisticsKeeper {
-  stop(): Promise<void>;
-}
-
 /** Checks every `intervalMs` inside a server process (cheap: one catalogue query). */
 export function startStatisticsKeeper(
   db: Db,
   { intervalMs = 2_000, onError = (error: unknown) => console.error('ANALYZE failed:', error) } = {},
-): StatisticsKeeper {
-  let running: Promise<unknown> | undefined;
-  const timer = setInterval(() => {
-    running ??= refreshGovernanceStatistics(db)
-      .catch(onError)
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+): Periodic {
+  return every(intervalMs, () => refreshGovernanceStatistics(db), onError);
 }

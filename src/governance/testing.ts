@@ -71,3 +71,23 @@ export function report(
 /** Minutes after a time, as a Date. */
 export const minutesAfter = (at: string | Date, minutes: number): Date =>
   new Date(new Date(at).getTime() + minutes * 60_000);
+
+/**
+ * How many of the requests a client was told were accepted are stored, and how many of those lack
+ * their work order (a half-written intake; a linked duplicate has none by design): the durability
+ * test's and the bench's check after a kill -9.
+ */
+export async function storedWhole(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ n: number; incomplete: number }> {
+  const [row] = await db.query<{ n: number; incomplete: number }>(
+    `SELECT count(*)::int AS n,
+            count(*) FILTER (WHERE r.duplicate_of IS NULL AND NOT EXISTS (
+              SELECT 1 FROM gov_work_orders w WHERE w.district_id = r.district_id AND w.request_id = r.id))::int
+              AS incomplete
+       FROM gov_requests r WHERE r.id = ANY ($1::bigint[])`,
+    [ids],
+  );
+  return row!;
+}

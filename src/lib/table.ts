@@ -27,3 +27,7 @@ export function table(header: string[], rows: string[][]): string {
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** A number for a table cell: thousands separated, a fixed number of decimals. */
+export const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });

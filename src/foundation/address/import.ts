@@ -10,12 +10,13 @@
 import { bumpDataVersion } from '../../db/data-versions.ts';
 import { csvField, type Db } from '../../db/db.ts';
 import { CsvSyntaxError, csvRecords } from '../../lib/csv.ts';
-import { DomainError, invalidInput } from '../../lib/errors.ts';
+import { invalidInput } from '../../lib/errors.ts';
 import { type DecodedText, readTextFile } from '../../lib/text.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { loadLocator } from '../areas/locator.ts';
 import {
   emptyCounts,
+  failImport,
   finishImport,
   type ImportCounts,
   type ImportProblem,
@@ -79,17 +80,8 @@ export async function importAddressText(
       runImport({ ...ctx, db: tx }, { importId, file, input, counts, options }),
     );
   } catch (error) {
-    // The data rolled back; the run keeps its failure (and, for an unreadable file, where it failed).
-    const problems: ImportProblem[] =
-      error instanceof DomainError ? error.problems.map((p) => ({ ...p, severity: 'error' as const })) : [];
-    await recordProblems(ctx.db, importId, problems);
-    await finishImport(
-      ctx.db,
-      importId,
-      'failed',
-      counts,
-      error instanceof Error ? error.message : String(error),
-    );
+    // The data rolled back; the run keeps its failure (and, for a refused file, where it failed).
+    await failImport(ctx.db, importId, counts, error);
     throw error;
   }
 }

@@ -9,7 +9,7 @@
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
-import { DomainError, invalidInput } from '../../lib/errors.ts';
+import { invalidInput } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { currentMatchIndex, type MatchIndex } from '../address/match/index.ts';
 import { type MatchResult, matchAddress } from '../address/match/match.ts';
@@ -17,6 +17,7 @@ import { enqueueForReview, needsReview } from '../address/match/review.ts';
 import { loadLocator } from '../areas/locator.ts';
 import {
   emptyCounts,
+  failImport,
   finishImport,
   type ImportCounts,
   type ImportProblem,
@@ -104,16 +105,8 @@ export async function ingestFeed(
     return done.summary;
   } catch (error) {
     dropLinker(ctx.db);
-    const problems: ImportProblem[] =
-      error instanceof DomainError ? error.problems.map((p) => ({ ...p, severity: 'error' as const })) : [];
-    await recordProblems(ctx.db, importId, problems);
-    await finishImport(
-      ctx.db,
-      importId,
-      'failed',
-      counts,
-      error instanceof Error ? error.message : String(error),
-    );
+    // The data rolled back; the run keeps its failure (and, for a refused file, where it failed).
+    await failImport(ctx.db, importId, counts, error);
     throw error;
   }
 }
@@ -161,7 +154,7 @@ async function earlierFeed(
   }>(
     `SELECT id::text, delivered_at, rows_total, rows_rejected,
             records_new + records_changed + records_unchanged + records_stale AS records
-       FROM feeds f WHERE source = $1 AND file_sha256 = $2 AND mapping_sha256 = $3
+       FROM feeds WHERE source = $1 AND file_sha256 = $2 AND mapping_sha256 = $3
         AND (delivered_at = $4 OR id = (SELECT max(id) FROM feeds WHERE source = $1))
       ORDER BY id DESC LIMIT 1`,
     [mapping.source, file.sha256, mapping.sha256, deliveredAt.toISOString()],
@@ -268,7 +261,7 @@ async function runIngest(
   const links = emptyLinks();
   const addresses = { matched: 0, review: 0, unmatched: 0 };
   const answers = new Map<string, AddressAnswer>();
-  /** Entities this run created, with their records; and which of them holds each such record. */
+  /** Entities this run created: resolution copies them straight into their registry. */
   const fresh = new Set<number>();
   /** Unmatched cells waiting for review, by record and field: they take the address once it is confirmed. */
   const pending = new Map<string, PendingAddress>();
@@ -286,9 +279,9 @@ async function runIngest(
     return a;
   };
 
-  const stage = (draft: RowDraft, repeatsExactly: boolean): void => {
+  const stage = (draft: RowDraft): void => {
     const entityOf = new Map<string, number | null>();
-    /** The earlier row this one only repeats, while each of its records says the same as that row's. */
+    /** The earlier row this one repeats, while each of its records says the same as an earlier row's. */
     let repeatOf: number | undefined;
     let says = false;
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
@@ -371,19 +364,21 @@ async function runIngest(
         uncertain: rowUncertain,
       };
       const added = sink.add(record);
-      if (added.state === 'repeat' && added.of !== undefined) repeatOf ??= added.of;
+      // Records shared by many rows (a household) name its first row: the row repeated is the latest named.
+      if (added.state === 'repeat' && added.of !== undefined) repeatOf = Math.max(repeatOf ?? 0, added.of);
       else says = true;
       if (added.state === 'new' || added.state === 'changed' || added.state === 'replace') {
         for (const w of waiting) pending.set(`${added.id}|${w.field}`, { recordId: added.id, ...w });
       }
     }
-    // Written differently but saying the same (spacing, brackets, the same room spelled another way).
-    if (!says && repeatOf !== undefined && !repeatsExactly)
+    // A row the export lists again, as it was or written differently (spacing, brackets, the same
+    // room spelled another way): every record it makes is one an earlier row made already.
+    if (!says && repeatOf !== undefined)
       problems.push({
         severity: 'warning',
         file: file.name,
         row: draft.rowNumber,
-        reason: `repeats row ${repeatOf}: the same records, written differently`,
+        reason: `repeats row ${repeatOf}: the same records`,
       });
   };
 
@@ -393,22 +388,10 @@ async function runIngest(
     timingsMs.copy += performance.now() - copyStarted;
   };
   let rowsInBatch: { rowNumber: number; fields: string[] }[] = [];
-  /** Each distinct row's first number, by fingerprint: an export that lists a row twice is reported. */
-  const firstRowOf = new Map<number, number>();
   const flushRows = async () => {
     await ids.ensure(rowsInBatch.length * mapping.targets.length);
     await recordIds.ensure(rowsInBatch.length * mapping.targets.length);
     for (const row of rowsInBatch) {
-      const print = rowFingerprint(row.fields);
-      const first = firstRowOf.get(print);
-      if (first === undefined) firstRowOf.set(print, row.rowNumber);
-      else
-        problems.push({
-          severity: 'warning',
-          file: file.name,
-          row: row.rowNumber,
-          reason: `repeats row ${first} exactly`,
-        });
       const draft = readRow(compiled, row.rowNumber, row.fields, rowCtx);
       const width = row.fields.length === reader.header.length;
       if (!width) {
@@ -429,7 +412,7 @@ async function runIngest(
         if (mapping.delivery === 'snapshot') sink.listRejected(draft.keys);
         continue;
       }
-      stage(draft, first !== undefined);
+      stage(draft);
     }
     rowsInBatch = [];
     await flushCopy();
@@ -570,25 +553,6 @@ async function saveSource(db: Db, mapping: SourceMapping): Promise<void> {
        SELECT $1, t, f, p FROM unnest($2::text[], $3::text[], $4::int[]) AS x(t, f, p)`,
       [mapping.source, overrides.map((o) => o[0]), overrides.map((o) => o[1]), overrides.map((o) => o[2])],
     );
-}
-
-/**
- * A 53-bit fingerprint of a row's cells (two 32-bit FNV-1a variants): a million rows collide with a
- * chance of about one in 20,000, where one 32-bit hash would collide a hundred times.
- */
-export function rowFingerprint(cells: readonly string[]): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (const cell of cells) {
-    for (let i = 0; i < cell.length; i++) {
-      const c = cell.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995);
-    }
-    a = Math.imul(a ^ 0x1f, 0x01000193);
-    b = Math.imul(b ^ 0x1f, 0x5bd1e995);
-  }
-  return (a >>> 0) * 0x200000 + ((b >>> 0) & 0x1fffff);
 }
 
 /**

@@ -57,6 +57,12 @@ type Level = { m: number; u: number };
 // m and u per agreement level. m: a true match's chance to agree at that level (typos, moves,
 // changed phones keep it below 1); u: chance for two different entities. Name u is scaled by the
 // name's frequency (nameU) — 王伟 agrees by chance far more often than a rare name.
+/** A phone number agrees or not: half the records of one person carry another number (people change them). */
+const PHONE_LEVELS = { same: { m: 0.5, u: 1e-6 }, different: { m: 0.5, u: 0.999 } } satisfies Record<
+  string,
+  Level
+>;
+
 const PERSON_LEVELS = {
   name: { exact: { m: 0.95, u: 0 }, similar: { m: 0.03, u: 0.005 }, different: { m: 0.02, u: 0.99 } },
   birth_date: {
@@ -65,7 +71,7 @@ const PERSON_LEVELS = {
     different: { m: 0.005, u: 0.99 },
   },
   sex: { same: { m: 0.98, u: 0.5 }, different: { m: 0.02, u: 0.5 } },
-  phone: { same: { m: 0.5, u: 1e-6 }, different: { m: 0.5, u: 0.999 } },
+  phone: PHONE_LEVELS,
   residence_address_id: {
     same_room: { m: 0.6, u: 2e-6 },
     same_building: { m: 0.15, u: 2e-5 },
@@ -76,7 +82,7 @@ const PERSON_LEVELS = {
 const ENTITY_LEVELS = {
   name: { exact: { m: 0.95, u: 0 }, different: { m: 0.05, u: 0.99 } },
   legal_rep: { same: { m: 0.9, u: 1e-4 }, different: { m: 0.1, u: 0.99 } },
-  phone: { same: { m: 0.5, u: 1e-6 }, different: { m: 0.5, u: 0.999 } },
+  phone: PHONE_LEVELS,
   address: {
     same_room: { m: 0.5, u: 2e-6 },
     same_building: { m: 0.2, u: 2e-5 },

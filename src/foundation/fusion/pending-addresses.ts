@@ -6,7 +6,7 @@ import { bumpDataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
 import type { Ctx } from '../access/context.ts';
 import { onAddressConfirmed, reviewKey } from '../address/match/review.ts';
-import { resolveTouched } from '../registry/resolve.ts';
+import { resolveEntities } from '../registry/resolve.ts';
 import { INGEST_LOCK } from './ingest.ts';
 
 export interface PendingAddress {
@@ -56,17 +56,14 @@ export async function applyConfirmedAddress(
     touched.push(...rows);
   }
   await db.query('DELETE FROM source_record_pending_addresses WHERE text_key = $1', [confirmed.textKey]);
-  const districts = new Set(touched.map((t) => t.district_id));
-  for (const districtId of districts) {
-    const entities = touched.filter((t) => t.district_id === districtId && t.entity_id !== null);
-    await db.exec('CREATE TEMP TABLE resolve_touched (kind text, id bigint) ON COMMIT DROP');
-    await db.query(
-      'INSERT INTO resolve_touched SELECT DISTINCT k, i FROM unnest($1::text[], $2::bigint[]) AS x(k, i)',
-      [entities.map((e) => e.entity_kind), entities.map((e) => e.entity_id)],
+  for (const districtId of new Set(touched.map((t) => t.district_id)))
+    await resolveEntities(
+      db,
+      districtId,
+      touched
+        .filter((t) => t.district_id === districtId && t.entity_id !== null)
+        .map((t) => ({ kind: t.entity_kind, id: t.entity_id! })),
     );
-    await resolveTouched(db, districtId);
-    await db.exec('DROP TABLE resolve_touched');
-  }
   if (touched.length > 0) await bumpDataVersion(db, 'registry');
   return touched.length;
 }

@@ -6,7 +6,7 @@ import { conflict, invalidInput, notFound } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { maskIdNumber, maskName, maskPhone, type PersonalKind } from '../access/masking.ts';
 import { ENTITIES, type EntityKind, personalFields } from '../registry/model.ts';
-import { resolveTouched } from '../registry/resolve.ts';
+import { resolveEntities } from '../registry/resolve.ts';
 import { INGEST_LOCK } from './ingest.ts';
 import type { LinkInfo } from './linking.ts';
 
@@ -116,9 +116,7 @@ export async function decideLinkReview(
         WHERE district_id = $1 AND id = $2`,
       [record.district_id, recordId, entityId, ctx.actor.username, choice, decision.note ?? null],
     );
-    await db.exec('CREATE TEMP TABLE resolve_touched (kind text, id bigint) ON COMMIT DROP');
-    await db.query('INSERT INTO resolve_touched VALUES ($1, $2)', [record.entity_kind, entityId]);
-    await resolveTouched(db, record.district_id);
+    await resolveEntities(db, record.district_id, [{ kind: record.entity_kind, id: entityId }]);
     await bumpDataVersion(db, 'registry');
     await audit(tx, 'fusion.link.decide', { kind: 'source_record', id: recordId }, { entityId, choice });
     return { recordId, entityId };

@@ -3,7 +3,7 @@
 
 import type { Db } from '../../db/db.ts';
 import { csvLine } from '../../db/db.ts';
-import type { Problem } from '../../lib/errors.ts';
+import { DomainError, type Problem } from '../../lib/errors.ts';
 import type { DecodedText } from '../../lib/text.ts';
 import type { Ctx } from '../access/context.ts';
 
@@ -94,6 +94,25 @@ export async function finishImport(
       error ?? null,
     ],
   );
+}
+
+/**
+ * Closes a run whose transaction threw: its data rolled back, the run keeps the failure and, for a
+ * refused file, the problems the error named (file, row, field, reason).
+ */
+export async function failImport(
+  db: Db,
+  importId: string,
+  counts: ImportCounts,
+  error: unknown,
+): Promise<void> {
+  if (error instanceof DomainError)
+    await recordProblems(
+      db,
+      importId,
+      error.problems.map((p) => ({ ...p, severity: 'error' as const })),
+    );
+  await finishImport(db, importId, 'failed', counts, error instanceof Error ? error.message : String(error));
 }
 
 export const emptyCounts = (): ImportCounts => ({

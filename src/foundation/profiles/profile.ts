@@ -136,6 +136,48 @@ function linkOf(r: CoRow): Link {
 
 const personLabel = (name: string | null) => (name ? maskName(name) : null);
 
+/** Rooms whose owners include the person or company. */
+async function ownedRooms(ctx: Ctx, ownerId: string): Promise<Link[]> {
+  const rows = await ctx.db.query<{ id: string; address_id: string | null; use: string | null }>(
+    'SELECT id::text, address_id, use FROM room_facts WHERE owner_ids @> ARRAY[$1::bigint] ORDER BY id',
+    [ownerId],
+  );
+  return rows.map((r) => ({
+    kind: 'room',
+    id: r.id,
+    label: r.address_id,
+    role: 'owner',
+    via: null,
+    detail: { use: r.use },
+  }));
+}
+
+/** Licences held by the person or company, soonest expiring first. */
+async function heldLicences(
+  ctx: Ctx,
+  holder: 'holder_person_id' | 'holder_entity_id',
+  id: string,
+): Promise<Link[]> {
+  const rows = await ctx.db.query<{
+    id: string;
+    type: string | null;
+    license_no: string | null;
+    expires_on: string | null;
+    status: string | null;
+  }>(
+    `SELECT id::text, type, license_no, expires_on::text, status FROM licenses WHERE ${holder} = $1 ORDER BY expires_on`,
+    [id],
+  );
+  return rows.map((l) => ({
+    kind: 'license',
+    id: l.id,
+    label: l.license_no,
+    role: 'holder',
+    via: null,
+    detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
+  }));
+}
+
 export async function getPersonProfile(
   ctx: Ctx,
   id: string,
@@ -211,46 +253,16 @@ export async function getPersonProfile(
       )
     : [];
   const co = await coMentioned(ctx, 'person', id);
-  const owned = await ctx.db.query<{ id: string; address_id: string | null; use: string | null }>(
-    'SELECT id::text, address_id, use FROM room_facts WHERE owner_ids @> ARRAY[$1::bigint] ORDER BY id',
-    [id],
-  );
   const rooms: Link[] = [
-    ...owned.map(
-      (r): Link => ({
-        kind: 'room',
-        id: r.id,
-        label: r.address_id,
-        role: 'owner',
-        via: null,
-        detail: { use: r.use },
-      }),
-    ),
+    ...(await ownedRooms(ctx, id)),
     ...co.filter((r) => r.entity_kind === 'room').map(linkOf),
   ];
-  const licences = await ctx.db.query<{
-    id: string;
-    type: string | null;
-    license_no: string | null;
-    expires_on: string | null;
-    status: string | null;
-  }>(
-    `SELECT id::text, type, license_no, expires_on::text, status FROM licenses WHERE holder_person_id = $1 ORDER BY expires_on`,
-    [id],
-  );
   return {
     person,
     household: { household, members },
     employers,
     rooms,
-    licences: licences.map((l) => ({
-      kind: 'license',
-      id: l.id,
-      label: l.license_no,
-      role: 'holder',
-      via: null,
-      detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
-    })),
+    licences: await heldLicences(ctx, 'holder_person_id', id),
     companies: co.filter((r) => r.entity_kind === 'legal_entity').map(linkOf),
     related: co.filter((r) => r.entity_kind === 'person' || r.entity_kind === 'household').map(linkOf),
   };
@@ -269,10 +281,6 @@ export async function getCompanyProfile(
             (SELECT count(*)::int FROM people WHERE employer_id = $1) AS linked`,
     [id],
   );
-  const owned = await ctx.db.query<{ id: string; address_id: string | null; use: string | null }>(
-    'SELECT id::text, address_id, use FROM room_facts WHERE owner_ids @> ARRAY[$1::bigint] ORDER BY id',
-    [id],
-  );
   const [addresses] = await ctx.db.query<{ registered: string | null; operating: string | null }>(
     'SELECT registered_address_id AS registered, operating_address_id AS operating FROM legal_entities WHERE id = $1',
     [id],
@@ -282,30 +290,11 @@ export async function getCompanyProfile(
     [[addresses?.registered, addresses?.operating].filter(Boolean)],
   );
   const co = await coMentioned(ctx, 'legal_entity', id);
-  const licences = await ctx.db.query<{
-    id: string;
-    type: string | null;
-    license_no: string | null;
-    expires_on: string | null;
-    status: string | null;
-  }>(
-    `SELECT id::text, type, license_no, expires_on::text, status FROM licenses WHERE holder_entity_id = $1 ORDER BY expires_on`,
-    [id],
-  );
   return {
     company,
     employees: { insured: counts?.insured ?? null, linkedPeople: counts?.linked ?? 0 },
     rooms: [
-      ...owned.map(
-        (r): Link => ({
-          kind: 'room',
-          id: r.id,
-          label: r.address_id,
-          role: 'owner',
-          via: null,
-          detail: { use: r.use },
-        }),
-      ),
+      ...(await ownedRooms(ctx, id)),
       ...placed.map(
         (r): Link => ({
           kind: 'room',
@@ -321,14 +310,7 @@ export async function getCompanyProfile(
       ),
       ...co.filter((r) => r.entity_kind === 'room').map(linkOf),
     ],
-    licences: licences.map((l) => ({
-      kind: 'license',
-      id: l.id,
-      label: l.license_no,
-      role: 'holder',
-      via: null,
-      detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
-    })),
+    licences: await heldLicences(ctx, 'holder_entity_id', id),
     people: co.filter((r) => r.entity_kind === 'person').map(linkOf),
     related: co.filter((r) => r.entity_kind !== 'person' && r.entity_kind !== 'room').map(linkOf),
   };

@@ -185,6 +185,23 @@ async function heldRecords(
   }));
 }
 
+/** Resolves a few named entities (a review decision, a confirmed address) inside the caller's transaction. */
+export async function resolveEntities(
+  db: Db,
+  districtId: string,
+  entities: readonly { kind: string; id: string | number }[],
+): Promise<ResolveCounts> {
+  await db.exec('CREATE TEMP TABLE resolve_touched (kind text NOT NULL, id bigint NOT NULL) ON COMMIT DROP');
+  await db.query(
+    'INSERT INTO resolve_touched SELECT DISTINCT k, i FROM unnest($1::text[], $2::bigint[]) AS x(k, i)',
+    [entities.map((e) => e.kind), entities.map((e) => String(e.id))],
+  );
+  const counts = await resolveTouched(db, districtId);
+  // Dropped, so another resolution in the same transaction starts afresh.
+  await db.exec('DROP TABLE resolve_touched');
+  return counts;
+}
+
 /** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have. */
 async function recordConflicts(
   db: Db,

@@ -5,6 +5,7 @@
 import type { Db } from '../../db/db.ts';
 import { type Actor, type Ctx, requirePermission } from '../../foundation/access/context.ts';
 import { invalidInput } from '../../lib/errors.ts';
+import { every, type Periodic } from '../../lib/periodic.ts';
 import { classifyServiceRequest } from '../requests/classify.ts';
 import { classify, type LoadedClassifier, loadClassifier, saveClassifier } from './store.ts';
 import { type ClassifierMetrics, type TrainOptions, trainClassifier } from './train.ts';
@@ -116,37 +117,19 @@ export const CLASSIFIER_ACTOR: Actor = {
   scope: { kind: 'district', id: '*' },
 };
 
-export interface TriageClassifier {
-  stop(): Promise<void>;
-}
-
 /**
  * Classifies new triage requests every `intervalMs` in the background (the server starts it). A pass
  * that fails is logged and retried on the next tick; state lives in the database, so a restart
  * loses nothing.
  */
-export function startTriageClassifier(db: Db, { intervalMs = 5_000 } = {}): TriageClassifier {
+export function startTriageClassifier(db: Db, { intervalMs = 5_000 } = {}): Periodic {
   const ctx: Ctx = { db, actor: CLASSIFIER_ACTOR };
   let classifier: LoadedClassifier | null = null;
-  let running: Promise<void> | undefined;
   const tick = async () => {
     const [row] = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM classifier_models');
     if (!row?.id) return;
     if (classifier?.id !== row.id) classifier = await loadClassifier(db, row.id);
     await classifyTriage(ctx, { classifier });
   };
-  const timer = setInterval(() => {
-    running ??= tick()
-      .catch((error) => console.error('triage classifier pass failed:', error))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(intervalMs, tick, (error) => console.error('triage classifier pass failed:', error));
 }

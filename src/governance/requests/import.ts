@@ -17,13 +17,14 @@ import { csvLine, type Db } from '../../db/db.ts';
 import { audit, type Ctx, requirePermission } from '../../foundation/access/context.ts';
 import {
   emptyCounts,
+  failImport,
   finishImport,
   type ImportProblem,
   type ImportSummary,
   recordProblems,
   startImport,
 } from '../../foundation/imports/runs.ts';
-import { DomainError, invalidInput } from '../../lib/errors.ts';
+import { invalidInput } from '../../lib/errors.ts';
 import { readTextFile } from '../../lib/text.ts';
 import type { Category } from '../catalogue/model.ts';
 import { dispatchRule } from '../dispatch/dispatch.ts';
@@ -210,16 +211,8 @@ export async function importServiceRequests(
     if (counts.inserted > 0) await refreshGovernanceStatistics(ctx.db);
     return { importId, file: path, encoding: input.encoding, status: 'succeeded', problems, ...counts };
   } catch (error) {
-    const failure =
-      error instanceof DomainError ? error.problems.map((p) => ({ ...p, severity: 'error' as const })) : [];
-    await recordProblems(ctx.db, importId, failure);
-    await finishImport(
-      ctx.db,
-      importId,
-      'failed',
-      counts,
-      error instanceof Error ? error.message : String(error),
-    );
+    // The data rolled back; the run keeps its failure (and, for a refused file, where it failed).
+    await failImport(ctx.db, importId, counts, error);
     throw error;
   }
 }

@@ -38,13 +38,8 @@ export interface IntakeExtra {
   sql: (relation: string) => string;
 }
 
-/** What the statement returns for each item that inserted a request (by its 1-based position). */
-export type IntakeRow = Pick<
-  RequestRow,
-  | 'id'
-  | 'duplicate_of'
-  | 'duplicate_distance_m'
-  | 'wo_status'
+/** The work order's fields of a request row, as dispatch sets them at intake. */
+export type WorkOrderField =
   | 'agency_code'
   | 'zone_id'
   | 'assignee'
@@ -54,8 +49,15 @@ export type IntakeRow = Pick<
   | 'feedback_due_at'
   | 'resolve_due_at'
   | 'escalation_level'
-  | 'wo_overdue'
-> & { n: string };
+  | 'wo_overdue';
+
+/** What the statement returns for each item that inserted a request (by its 1-based position). */
+export type IntakeRow = Pick<
+  RequestRow,
+  'id' | 'duplicate_of' | 'duplicate_distance_m' | 'wo_status' | WorkOrderField
+> & {
+  n: string;
+};
 
 // $1 the items (a jsonb array of IntakeItem), $2 the dispatcher, $3 the slot character.
 const orderColumn = (c: (typeof ORDER_COLUMNS)[number]): string => {

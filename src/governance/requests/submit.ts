@@ -22,7 +22,13 @@ import { coversPlace } from '../scope.ts';
 import { DISPATCHER } from '../workorders/open.ts';
 import { applyDispatch, dispatchNotice, newOrder, orderRecord } from '../workorders/store.ts';
 import { groupCommit } from './group-commit.ts';
-import { type IntakeExtra, type IntakeItem, type IntakeRow, intakeStatement } from './intake-sql.ts';
+import {
+  type IntakeExtra,
+  type IntakeItem,
+  type IntakeRow,
+  intakeStatement,
+  type WorkOrderField,
+} from './intake-sql.ts';
 import { type Placement, placeRequest } from './locate.ts';
 import { type NewServiceRequest, newServiceRequestSchema, type ServiceRequest } from './model.ts';
 import { type RequestRow, readSubmitted, submittedView } from './read.ts';
@@ -201,18 +207,6 @@ async function byExternalId(
   );
   return row?.id ?? null;
 }
-
-type WorkOrderField =
-  | 'agency_code'
-  | 'zone_id'
-  | 'assignee'
-  | 'dispatch_reason'
-  | 'dispatched_at'
-  | 'response_due_at'
-  | 'feedback_due_at'
-  | 'resolve_due_at'
-  | 'escalation_level'
-  | 'wo_overdue';
 
 /** The request as stored at intake (what the statement inserts). */
 type RequestColumns = Omit<
