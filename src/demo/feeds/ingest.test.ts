@@ -53,12 +53,28 @@ describe(`the demo feeds through the ingest on ${testEngine}`, () => {
     expect(score.recall).toBeGreaterThanOrEqual(0.97);
   });
 
-  it('finds the injected repeated rows, bad checksums and impossible dates', async () => {
+  it('finds every injected error', async () => {
     const score = await scoreAgainstTruth(systemCtx(db), join(dir, FEED_TRUTH.dir));
     expect(score.notIngested).toBe(0);
-    for (const kind of ['duplicate-row', 'bad-checksum', 'impossible-date', 'future-date'])
-      for (const k of score.kinds.filter((k) => k.kind === kind))
-        expect({ source: k.source, kind, missed: k.missed }).toEqual({ source: k.source, kind, missed: [] });
+    expect(new Set(score.kinds.map((k) => k.kind))).toEqual(
+      new Set([
+        'bad-checksum',
+        'missing-id',
+        'impossible-date',
+        'future-date',
+        'duplicate-row',
+        'duplicate-entity',
+        'contradiction',
+        'stale',
+      ]),
+    );
+    for (const k of score.kinds)
+      expect({ source: k.source, kind: k.kind, missed: k.missed }).toEqual({
+        source: k.source,
+        kind: k.kind,
+        missed: [],
+      });
+    expect(score.found).toBe(score.injected);
   });
 
   it('changes nothing when the same files come again', async () => {

@@ -16,6 +16,7 @@ import {
   injectorOf,
   nameVariant,
   oldPhone,
+  registerListsPhone,
   row,
   type SourceContext,
   type SourceSpec,
@@ -89,10 +90,6 @@ export const policeHousehold: SourceSpec = {
       rate: 0.0008,
       note: 'same 公民身份号码 again with a homophone in 姓名 or another 联系电话',
     },
-    stale: {
-      rate: 0.1,
-      note: 'second delivery only: of the households that moved in October, this share still shows the old 户籍地址',
-    },
   },
   columns: [
     col('户号', 'household number, 9 digits; members of one household share it'),
@@ -118,12 +115,9 @@ export const policeHousehold: SourceSpec = {
     let checked = false;
     for (const household of world.households) {
       if (household.residency !== 'registered') continue;
-      let home = homeOn(household, world.people, delivery);
-      let staleFrom: Place | null = null;
-      if (delivery === DELIVERY_2 && home !== household.home && inject.roll('stale')) {
-        staleFrom = home;
-        home = household.home;
-      }
+      // No stale 户籍地址 is injected: the register is the authority on it, and no other feed could
+      // tell that a row still showing the old address lags a move.
+      const home = homeOn(household, world.people, delivery);
       const address = writeAddress(rng, home, spec.habits, ctx.names);
       for (const m of household.members) {
         const p = world.people[m]!;
@@ -153,7 +147,6 @@ export const policeHousehold: SourceSpec = {
         );
         checked = true;
         const r = row(values, p.id, placeId(home));
-        if (staleFrom) r.errors.push(error('stale', '户籍地址', `moved to ${placeId(staleFrom)}`));
         if (!injectCell(r, 'bad-checksum', '公民身份号码', `true ${p.id}`, () => corruptId(rng, p.id)))
           injectCell(r, 'missing-id', '公民身份号码', `true ${p.id}`, () => '');
         injectCell(r, 'impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`, () =>
@@ -214,8 +207,8 @@ export const policeFloating: SourceSpec = {
       note: 'an old address with an old 登记日期 (3–6 years back): the person has moved since',
     },
     contradiction: {
-      rate: 0.005,
-      note: '现居住地址 is another room of the same building than the one housing and the truth know',
+      rate: 0.015,
+      note: 'of the tenants of a lease filed with housing, 现居住地址 is another room of the same building than the leased one (where the truth has them)',
     },
   },
   columns: [
@@ -241,6 +234,11 @@ export const policeFloating: SourceSpec = {
     const injectCell = cellInjector(inject, at);
     let seq = 0;
     let checked = false;
+    // Where a filed lease says a person lives: there an address written otherwise contradicts housing.
+    const leasedHome = new Map<number, string>();
+    for (const rental of world.rentals)
+      if (rental.delivery === 1 && rental.tenant.kind === 'person')
+        leasedHome.set(rental.tenant.index, placeId(rental.place));
     for (const household of world.households) {
       if (household.residency !== 'floating' || household.arrived) continue;
       for (const m of household.members) {
@@ -253,8 +251,9 @@ export const policeFloating: SourceSpec = {
           const old = otherHome(rng, ctx, home);
           r.errors.push(error('stale', '现居住地址', `lives at ${placeId(home)} now`));
           home = old;
-          registered = DELIVERY_1 - rng.int(3 * 365, 6 * 365);
-        } else if (inject.roll('contradiction')) {
+          // More than three years back (366: a leap day may lie between): older than any current registration.
+          registered = DELIVERY_1 - rng.int(3 * 366, 6 * 365);
+        } else if (leasedHome.get(m) === placeId(home) && inject.roll('contradiction')) {
           const wrong = nextDoor(rng, ctx, home);
           r.errors.push(error('contradiction', '现居住地址', `true ${placeId(home)}`));
           home = wrong;
@@ -333,7 +332,10 @@ export const civilElderly: SourceSpec = {
       note: 'the person entered again by another community office: same 身份证号, address written differently, another 联系电话 now and then',
     },
     stale: { rate: 0.01, note: 'an old 居住地址 with an 更新日期 years back' },
-    contradiction: { rate: 0.004, note: '联系电话 differs from police and the truth' },
+    contradiction: {
+      rate: 0.004,
+      note: 'of the people the police register lists with a phone, 联系电话 differs from police and the truth',
+    },
   },
   columns: [
     col('姓名', 'name'),
@@ -385,7 +387,7 @@ export const civilElderly: SourceSpec = {
         }
         r.address = placeId(home);
         let phone = p.phone;
-        if (phone && inject.roll('contradiction')) {
+        if (registerListsPhone(world, p) && inject.roll('contradiction')) {
           phone = oldPhone(rng, phone);
           r.errors.push(error('contradiction', '联系电话', `true ${p.phone}`));
         }
@@ -655,7 +657,10 @@ export const socialInsurancePerson: SourceSpec = {
   errors: {
     'bad-checksum': { rate: 0.002, note: '公民身份号码' },
     'missing-id': { rate: 0.002, note: '公民身份号码 empty' },
-    contradiction: { rate: 0.01, note: '手机号码 is an old number: differs from police and the truth' },
+    contradiction: {
+      rate: 0.01,
+      note: 'of the people the police register lists with a phone, 手机号码 is an old number: differs from police and the truth',
+    },
     'impossible-date': { rate: 0.001, note: '出生日期' },
     'duplicate-row': { rate: 0.001, note: 'the whole row' },
   },
@@ -710,7 +715,7 @@ export const socialInsurancePerson: SourceSpec = {
       checked = true;
       if (!injectCell(r, 'bad-checksum', '公民身份号码', `true ${p.id}`, () => corruptId(rng, p.id)))
         injectCell(r, 'missing-id', '公民身份号码', `true ${p.id}`, () => '');
-      if (p.phone)
+      if (registerListsPhone(world, p))
         injectCell(r, 'contradiction', '手机号码', `true ${p.phone}`, () => oldPhone(rng, p.phone));
       injectCell(r, 'impossible-date', '出生日期', `true ${formatDay(p.birth, 'iso')}`, () =>
         impossibleDate(rng, 'compact'),

@@ -6,7 +6,17 @@ import { DELIVERY_1, DELIVERY_2, formatDay } from './dates.ts';
 import { cellInjector, corruptId, duplicateOf, error, impossibleDate } from './inject.ts';
 import { placeId } from './population.ts';
 import type { Party } from './property.ts';
-import { cells, col, columnAt, injectorOf, oldPhone, row, type SourceSpec, writePhone } from './source.ts';
+import {
+  cells,
+  col,
+  columnAt,
+  injectorOf,
+  oldPhone,
+  registerListsPhone,
+  row,
+  type SourceSpec,
+  writePhone,
+} from './source.ts';
 import type { FeedWorld } from './world.ts';
 
 const HOUSING_HABITS: AddressHabits = {
@@ -50,7 +60,10 @@ export const housingRental: SourceSpec = {
     '`深圳市福田区` + door plate + estate + building + room (`深圳市福田区益田路3013号南方国际广场B座2301`); `房屋编码` holds the room code on most rows.',
   habits: HOUSING_HABITS,
   errors: {
-    contradiction: { rate: 0.02, note: '承租人联系电话 is an old number: differs from police and the truth' },
+    contradiction: {
+      rate: 0.02,
+      note: 'of the tenants the police register lists with a phone, 承租人联系电话 is an old number: differs from police and the truth',
+    },
     'bad-checksum': { rate: 0.002, note: '出租人证件号码' },
     'impossible-date': { rate: 0.001, note: '租赁起始日期' },
     'duplicate-row': { rate: 0.002, note: 'a filing exported twice' },
@@ -105,7 +118,14 @@ export const housingRental: SourceSpec = {
         r.errors.push(error('stale', '合同状态', `ended ${formatDay(rental.end, 'iso')}`));
       }
       let phone = tenant.phone;
-      if (person && phone && inject.roll('contradiction')) {
+      // Into filings of this delivery only: an ended lease sent again says what it said before.
+      const filedNow = first || rental.delivery === 2;
+      if (
+        person &&
+        filedNow &&
+        registerListsPhone(world, world.people[rental.tenant.index]!) &&
+        inject.roll('contradiction')
+      ) {
         phone = oldPhone(rng, phone);
         r.errors.push(error('contradiction', '承租人联系电话', `true ${tenant.phone}`));
       }

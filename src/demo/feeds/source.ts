@@ -4,8 +4,9 @@
 import type { Rng } from '../random.ts';
 import type { AddressHabits, AreaNames } from './address-text.ts';
 import type { DateStyle } from './dates.ts';
+import { DELIVERY_1 } from './dates.ts';
 import { type Injector, injector } from './inject.ts';
-import type { Person } from './population.ts';
+import { type Person, presentOn } from './population.ts';
 import type { Encoding, ErrorKind, FeedRow, FeedWriter } from './sink.ts';
 import type { FeedWorld } from './world.ts';
 
@@ -127,4 +128,15 @@ export function nameVariant(name: string): string {
   }
   // No look-alike: the given name's last character doubled or dropped, as a hurried typist does.
   return chars.length > 2 ? chars.slice(0, -1).join('') : `${name}${chars[chars.length - 1]}`;
+}
+
+/**
+ * Whether the police household register lists this person's mobile. A phone contradiction is only
+ * injected where it is one between sources: an old number of someone no other feed lists a number
+ * for is simply that person's number as far as any data can tell.
+ */
+export function registerListsPhone(world: FeedWorld, p: Person): boolean {
+  return (
+    p.phone !== '' && world.households[p.household]?.residency === 'registered' && presentOn(p, DELIVERY_1)
+  );
 }

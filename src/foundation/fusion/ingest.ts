@@ -9,6 +9,7 @@
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
+import { InFlight, yieldToIo } from '../../db/pipeline.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { currentMatchIndex, type MatchIndex } from '../address/match/index.ts';
@@ -68,6 +69,8 @@ export interface IngestSummary extends ImportSummary {
 
 /** Rows handled between two refills of the entity id pool and two COPYs into staging. */
 const BATCH_ROWS = 5_000;
+/** Rows staged between two looks at the connection, so the COPY in flight keeps going. */
+const YIELD_EVERY_ROWS = 500;
 const PROGRESS_EVERY_ROWS = 5_000;
 // Any constant: one ingest at a time per PostgreSQL database (entity creation must not race).
 export const INGEST_LOCK = 4403_0401;
@@ -382,16 +385,20 @@ async function runIngest(
       });
   };
 
-  const flushCopy = async () => {
-    const copyStarted = performance.now();
-    await sink.flush();
-    timingsMs.copy += performance.now() - copyStarted;
+  // The COPY of a batch runs while the next batch is read, matched and linked (see db/pipeline.ts);
+  // one batch in flight at a time. `copy` times only the waits the overlap did not hide.
+  const copies = new InFlight();
+  const waitForCopies = async () => {
+    const waitStarted = performance.now();
+    await copies.settle();
+    timingsMs.copy += performance.now() - waitStarted;
   };
   let rowsInBatch: { rowNumber: number; fields: string[] }[] = [];
   const flushRows = async () => {
     await ids.ensure(rowsInBatch.length * mapping.targets.length);
     await recordIds.ensure(rowsInBatch.length * mapping.targets.length);
-    for (const row of rowsInBatch) {
+    for (const [i, row] of rowsInBatch.entries()) {
+      if (i % YIELD_EVERY_ROWS === 0) await yieldToIo();
       const draft = readRow(compiled, row.rowNumber, row.fields, rowCtx);
       const width = row.fields.length === reader.header.length;
       if (!width) {
@@ -415,7 +422,8 @@ async function runIngest(
       stage(draft);
     }
     rowsInBatch = [];
-    await flushCopy();
+    await waitForCopies();
+    copies.add(sink.flush());
   };
 
   for await (const row of reader.rows) {
@@ -425,7 +433,7 @@ async function runIngest(
     if (row.rowNumber % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(row.rowNumber);
   }
   await flushRows();
-  await flushCopy();
+  await waitForCopies();
   options.onProgress?.(counts.total);
   timingsMs.read = performance.now() - started - timingsMs.copy;
 
@@ -556,9 +564,10 @@ async function saveSource(db: Db, mapping: SourceMapping): Promise<void> {
 }
 
 /**
- * Ids from a sequence, reserved in blocks between batches (taking one is synchronous). A block is one
- * statement, not a nextval per id: the sequence jumps by the block. Only ingests and link reviews
- * take these ids, both under INGEST_LOCK, so nothing can take an id between nextval and setval.
+ * Ids from a sequence, reserved in blocks (taking one is synchronous). A block is one statement, not
+ * a nextval per id: the sequence jumps by the block. The next block is asked for while a few batches'
+ * worth are left, so a batch rarely waits for it behind a COPY in flight. Only ingests and link
+ * reviews take these ids, both under INGEST_LOCK, so nothing can take an id between nextval and setval.
  */
 function idPool(
   db: Db,
@@ -567,6 +576,21 @@ function idPool(
   /** Reserved ranges, first to last: [next, last] of each. */
   const ranges: [number, number][] = [];
   let left = 0;
+  let asking: Promise<void> | undefined;
+  const reserve = (block: number): Promise<void> =>
+    db
+      .query<{ last: string }>(
+        `SELECT setval('${sequence}', nextval('${sequence}') + $1 - 1)::text AS last`,
+        [block],
+      )
+      .then(([row]) => {
+        const last = Number(row!.last);
+        ranges.push([last - block + 1, last]);
+        left += block;
+      })
+      .finally(() => {
+        asking = undefined;
+      });
   return {
     take: () => {
       const range = ranges[0];
@@ -577,19 +601,21 @@ function idPool(
       return id;
     },
     async ensure(n) {
-      if (left >= n) return;
-      const block = Math.max(n - left, ID_BLOCK);
-      const [row] = await db.query<{ last: string }>(
-        `SELECT setval('${sequence}', nextval('${sequence}') + $1 - 1)::text AS last`,
-        [block],
-      );
-      const last = Number(row!.last);
-      ranges.push([last - block + 1, last]);
-      left += block;
+      for (;;) {
+        if (left < IDS_AHEAD * n && !asking) {
+          asking = reserve(Math.max(IDS_AHEAD * n - left, ID_BLOCK));
+          // Awaited below when needed; a failure then also fails the statements after it.
+          asking.catch(() => {});
+        }
+        if (left >= n) return;
+        await asking;
+      }
     },
   };
 }
 
+/** Batches' worth of ids kept reserved ahead. */
+const IDS_AHEAD = 3;
 /** Ids reserved at a time: a first delivery of a million rows takes a hundred round trips, not a million nextvals. */
 const ID_BLOCK = 10_000;
 

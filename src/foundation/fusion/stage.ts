@@ -307,19 +307,24 @@ export class RecordSink {
 
   /** Writes what was added so far: new records into source_records, the others into staging. */
   async flush(): Promise<void> {
-    if (this.newLines.length > 0)
-      await this.db.copyFrom(
-        `COPY source_records (${NEW_COLUMNS}) FROM STDIN WITH (FORMAT csv)`,
-        this.newLines.join(''),
-      );
-    if (this.stagedLines.length > 0)
-      await this.db.copyFrom(
-        `COPY feed_staging (record_id, state, row_number, target, entity_id, link_status, link, fields, texts, observed_at, content_hash)
-           FROM STDIN WITH (FORMAT csv)`,
-        this.stagedLines.join(''),
-      );
+    // Taken now: rows added while the COPY runs go to the next flush.
+    const newLines = this.newLines;
+    const stagedLines = this.stagedLines;
     this.newLines = [];
     this.stagedLines = [];
+    await Promise.all([
+      newLines.length > 0 &&
+        this.db.copyFrom(
+          `COPY source_records (${NEW_COLUMNS}) FROM STDIN WITH (FORMAT csv)`,
+          newLines.join(''),
+        ),
+      stagedLines.length > 0 &&
+        this.db.copyFrom(
+          `COPY feed_staging (record_id, state, row_number, target, entity_id, link_status, link, fields, texts, observed_at, content_hash)
+           FROM STDIN WITH (FORMAT csv)`,
+          stagedLines.join(''),
+        ),
+    ]);
   }
 
   /** Applies the staged changes, history and retirement; lists the touched entities for resolution. */

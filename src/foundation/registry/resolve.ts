@@ -11,10 +11,13 @@
 // back with COPY and one upsert per batch, which rewrites only rows that changed.
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { csvField, type Db } from '../../db/db.ts';
+import { InFlight, yieldToIo } from '../../db/pipeline.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityDef, type EntityKind, type FieldDef } from './model.ts';
 
 /** Entities per batch: bounds memory, large enough for COPY and the upsert to pay. */
 const BATCH = 20_000;
+/** Entities resolved between two looks at the connection (see db/pipeline.ts). */
+const YIELD_EVERY = 2_000;
 
 export interface ResolveCounts {
   inserted: number;
@@ -77,9 +80,9 @@ export async function resolveTouched(
     conflictsClosed: 0,
   };
   const priorityOf = await loadPriorities(db);
-  await db.exec(`
-    CREATE INDEX ON resolve_touched (kind, id); ANALYZE resolve_touched;
-    CREATE TEMP TABLE IF NOT EXISTS resolve_disputed (entity_id bigint, field text, claims jsonb, winner bigint) ON COMMIT DROP;`);
+  await db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS resolve_disputed (entity_id bigint, field text, claims jsonb, winner bigint) ON COMMIT DROP',
+  );
   const kinds = await db.query<{ kind: EntityKind }>('SELECT DISTINCT kind FROM resolve_touched');
   for (const { kind } of kinds) {
     const def = ENTITIES[kind];
@@ -89,59 +92,70 @@ export async function resolveTouched(
     await db.exec(
       `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
-    let after = '-1';
-    for (;;) {
-      const ids =
-        // Ordered by the number (the text output would sort 10 before 9 and page wrongly).
-        (
-          await db.query<{ entity: string }>(
-            `SELECT id::text AS entity FROM (SELECT DISTINCT id FROM resolve_touched WHERE kind = $1 AND id > $2::bigint) t
-            ORDER BY id LIMIT ${batchSize}`,
-            [kind, after],
-          )
-        ).map((r) => r.entity);
-      if (ids.length === 0) break;
-      after = ids.at(-1)!;
-
-      const created = ids.filter((id) => fresh.has(Number(id)));
-      if (created.length > 0) {
-        const records = await heldRecords(db, districtId, kind, created);
-        const resolved = resolveBatch(def, records, priorityOf);
-        const grids = await gridsOf(db, def, resolved);
-        await db.copyFrom(
-          `COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`,
-          resolved.map((e) => writer.line(districtId, e, grids)).join(''),
+    // In id order: neighbouring entities' records sit together in the index.
+    const ids = (
+      await db.query<{ entity: string }>(
+        'SELECT id::text AS entity FROM (SELECT DISTINCT id FROM resolve_touched WHERE kind = $1) t ORDER BY id',
+        [kind],
+      )
+    ).map((r) => r.entity);
+    const batches: Batch[] = [];
+    for (let i = 0; i < ids.length; i += batchSize) {
+      const slice = ids.slice(i, i + batchSize);
+      const created = slice.filter((id) => fresh.has(Number(id)));
+      if (created.length > 0) batches.push({ ids: created, created: true });
+      const held = created.length === 0 ? slice : slice.filter((id) => !fresh.has(Number(id)));
+      if (held.length > 0) batches.push({ ids: held, created: false });
+    }
+    // A pipeline: the next batch's records are read, and this one's rows written, while the
+    // winners of this one are picked (see db/pipeline.ts).
+    const writes = new InFlight();
+    const read = (batch: Batch | undefined) => {
+      if (!batch) return undefined;
+      const reading = readBatch(db, districtId, def, batch);
+      reading.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
+      return reading;
+    };
+    let next = read(batches[0]);
+    for (let i = 0; i < batches.length; i++) {
+      const batch = batches[i]!;
+      const { records, grids } = await next!;
+      next = read(batches[i + 1]);
+      const resolved = await resolveBatch(def, records, priorityOf);
+      // One batch written at a time: the queue of unsent rows stays one batch long.
+      await writes.settle();
+      const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
+      if (batch.created) {
+        // One source made them all in this run: no registry row, no conflicts yet.
+        writes.add(
+          db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, rows),
         );
-        // One source made them all in this run: no conflicts yet.
         counts.inserted += resolved.length;
+        continue;
       }
-
-      const held = created.length === 0 ? ids : ids.filter((id) => !fresh.has(Number(id)));
-      if (held.length > 0) {
-        const resolved = resolveBatch(def, await heldRecords(db, districtId, kind, held), priorityOf);
-        const grids = await gridsOf(db, def, resolved);
-        await db.exec(`TRUNCATE ${writer.temp}`);
-        await db.copyFrom(
-          `COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`,
-          resolved.map((e) => writer.line(districtId, e, grids)).join(''),
-        );
-        const [upserted] = await db.query<{ inserted: number; updated: number }>(writer.upsert);
+      writes.add(db.exec(`TRUNCATE ${writer.temp}`));
+      writes.add(
+        db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, rows),
+      );
+      writes.add(db.query<{ inserted: number; updated: number }>(writer.upsert), ([upserted]) => {
         counts.inserted += upserted?.inserted ?? 0;
         counts.updated += upserted?.updated ?? 0;
-
-        const present = new Set(resolved.map((e) => e.id));
-        const orphans = held.filter((id) => !present.has(id));
-        if (orphans.length > 0) {
-          const deleted = await db.query(
+      });
+      const present = new Set(resolved.map((e) => e.id));
+      const orphans = batch.ids.filter((id) => !present.has(id));
+      if (orphans.length > 0)
+        writes.add(
+          db.query(
             `DELETE FROM ${def.table} WHERE district_id = $1 AND id = ANY($2::bigint[]) RETURNING id`,
             [districtId, orphans],
-          );
-          counts.deleted += deleted.length;
-        }
-        await recordConflicts(db, districtId, kind, held, resolved, counts);
-      }
-      if (ids.length < batchSize) break;
+          ),
+          (deleted) => {
+            counts.deleted += deleted.length;
+          },
+        );
+      recordConflicts(db, districtId, kind, batch.ids, resolved, counts, writes);
     }
+    await writes.settle();
     // Fresh statistics for the next ingest's lookups into a table that just grew.
     await analyzeIfGrown(db, def.table, counts.inserted - insertedBefore, [
       'district_id',
@@ -150,6 +164,23 @@ export async function resolveTouched(
     ]);
   }
   return counts;
+}
+
+/** Touched entities of one kind, resolved together: those this run created, or those held before. */
+interface Batch {
+  ids: string[];
+  created: boolean;
+}
+
+/** A batch's records, and the grid of every address they name that can place the entity. */
+async function readBatch(
+  db: Db,
+  districtId: string,
+  def: EntityDef,
+  batch: Batch,
+): Promise<{ records: RecordRow[]; grids: Map<string, string> }> {
+  const records = await heldRecords(db, districtId, def.kind, batch.ids);
+  return { records, grids: await gridsOf(db, def, records) };
 }
 
 /**
@@ -202,32 +233,37 @@ export async function resolveEntities(
   return counts;
 }
 
-/** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have. */
-async function recordConflicts(
+/** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have: sent, not awaited. */
+function recordConflicts(
   db: Db,
   districtId: string,
   kind: EntityKind,
   ids: readonly string[],
   resolved: readonly ResolvedEntity[],
   counts: ResolveCounts,
-): Promise<void> {
-  await db.exec('TRUNCATE resolve_disputed');
+  writes: InFlight,
+): void {
+  writes.add(db.exec('TRUNCATE resolve_disputed'));
   const disputes = resolved.flatMap((e) => e.conflicts.map((c) => ({ entityId: e.id, ...c })));
   if (disputes.length > 0) {
-    await db.copyFrom(
-      'COPY resolve_disputed (entity_id, field, claims, winner) FROM STDIN WITH (FORMAT csv)',
-      disputes
-        .map(
-          (d) =>
-            `${d.entityId},${csvField(d.field)},${csvField(JSON.stringify(d.claims.map(({ key: _key, ...claim }) => claim)))},${d.claims[0]!.recordId}\n`,
-        )
-        .join(''),
+    writes.add(
+      db.copyFrom(
+        'COPY resolve_disputed (entity_id, field, claims, winner) FROM STDIN WITH (FORMAT csv)',
+        disputes
+          .map(
+            (d) =>
+              `${d.entityId},${csvField(d.field)},${csvField(JSON.stringify(d.claims.map(({ key: _key, ...claim }) => claim)))},${d.claims[0]!.recordId}\n`,
+          )
+          .join(''),
+      ),
     );
-    const [opened] = await db.query<{ n: number }>(OPEN_CONFLICTS, [districtId, kind]);
-    counts.conflictsOpened += opened?.n ?? 0;
+    writes.add(db.query<{ n: number }>(OPEN_CONFLICTS, [districtId, kind]), ([opened]) => {
+      counts.conflictsOpened += opened?.n ?? 0;
+    });
   }
-  const [closed] = await db.query<{ n: number }>(CLOSE_CONFLICTS, [districtId, kind, ids]);
-  counts.conflictsClosed += closed?.n ?? 0;
+  writes.add(db.query<{ n: number }>(CLOSE_CONFLICTS, [districtId, kind, ids]), ([closed]) => {
+    counts.conflictsClosed += closed?.n ?? 0;
+  });
 }
 
 type PriorityOf = (source: string, target: string, field: string) => number;
@@ -270,11 +306,11 @@ interface ResolvedEntity {
 }
 
 /** Winners, unions and conflicts of each entity of the batch, from its records. */
-function resolveBatch(
+async function resolveBatch(
   def: EntityDef,
   records: readonly RecordRow[],
   priorityOf: PriorityOf,
-): ResolvedEntity[] {
+): Promise<ResolvedEntity[]> {
   const byEntity = new Map<string, RecordRow[]>();
   for (const r of records) {
     const list = byEntity.get(r.entity_id);
@@ -294,6 +330,7 @@ function resolveBatch(
   };
   const out: ResolvedEntity[] = [];
   for (const [id, recs] of byEntity) {
+    if (out.length % YIELD_EVERY === 0) await yieldToIo();
     const claims = new Map<string, Claim[]>();
     for (const r of recs) {
       const observedAt = iso(r.observed_at);
@@ -350,17 +387,13 @@ function resolveBatch(
   return out;
 }
 
-/** The grid of each address the batch's rows name, in one indexed lookup. */
-async function gridsOf(
-  db: Db,
-  def: EntityDef,
-  entities: readonly ResolvedEntity[],
-): Promise<Map<string, string>> {
+/** The grid of each address the batch's records name in a field that places the entity, in one indexed lookup. */
+async function gridsOf(db: Db, def: EntityDef, records: readonly RecordRow[]): Promise<Map<string, string>> {
   const addressFields = def.grid.filter((f) => def.fields[f]!.type === 'address');
   const ids = new Set<string>();
-  for (const e of entities)
+  for (const r of records)
     for (const f of addressFields) {
-      const v = e.values[f];
+      const v = r.fields[f];
       if (typeof v === 'string') ids.add(v);
     }
   if (ids.size === 0) return new Map();
