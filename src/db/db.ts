@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import { migrate } from './migrate.ts';
@@ -102,51 +102,131 @@ const PGLITE_SETTINGS = [
 
 async function openPglite(dataDir = 'memory://'): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite =
-    dataDir === 'memory://'
-      ? await PGlite.create()
-      : await PGlite.create(dataDir, {
-          startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS.flatMap((s) => ['-c', s])],
-        });
-  return pgliteDb(pglite, pglite, async () => pglite.close(), null);
+  const thread = new PgliteThread(dataDir, dataDir.startsWith('memory://') ? [] : PGLITE_SETTINGS);
+  await thread.call({ op: 'open' });
+  return pgliteDb(thread);
+}
+
+interface ThreadRequest {
+  op: 'open' | 'query' | 'exec' | 'copy' | 'close';
+  sql?: string;
+  params?: unknown[];
+  data?: string | Uint8Array;
+}
+
+interface ThreadAnswer {
+  id: number;
+  result?: { rows: Row[]; affectedRows: number } | null;
+  error?: { message: string; fields: Record<string, unknown> };
+}
+
+/**
+ * PGlite in a worker thread (pglite-thread.mjs): its WASM works while this thread goes on. Requests
+ * are answered in the order sent; an error comes back with its message and PostgreSQL fields, and
+ * the stack of the call that sent it.
+ */
+class PgliteThread {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (a: ThreadAnswer) => void; reject: (e: Error) => void }
+  >();
+
+  constructor(dataDir: string, settings: readonly string[]) {
+    this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+      workerData: { dataDir, settings },
+    });
+    this.worker.on('message', (answer: ThreadAnswer) => {
+      const waiter = this.waiting.get(answer.id);
+      this.waiting.delete(answer.id);
+      waiter?.resolve(answer);
+    });
+    const fail = (error: Error) => {
+      for (const waiter of this.waiting.values()) waiter.reject(error);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the PGlite thread stopped (exit code ${code})`)));
+  }
+
+  async call(request: ThreadRequest): Promise<{ rows: Row[]; affectedRows: number }> {
+    const trace = new Error();
+    const id = this.nextId++;
+    const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, ...request });
+    });
+    if (answer.error) {
+      const error = Object.assign(new Error(answer.error.message), answer.error.fields);
+      error.stack = `Error: ${answer.error.message}\n${trace.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+      throw error;
+    }
+    return answer.result ?? { rows: [], affectedRows: 0 };
+  }
+
+  async close(): Promise<void> {
+    await this.call({ op: 'close' });
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * The Db of a PGlite thread. It is one connection: a transaction holds it, and statements outside
+ * the transaction wait for its end (as PGlite itself does); statements inside it are sent at once.
+ */
+function pgliteDb(thread: PgliteThread): Db {
+  let turn: Promise<unknown> = Promise.resolve();
+  /** Runs `fn` when the statements and transactions before it are done. */
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = turn.then(fn);
+    turn = run.catch(() => {});
+    return run;
+  };
+  const statements = (queue: <T>(fn: () => Promise<T>) => Promise<T>) => ({
+    query: async <T>(sql: string, params: unknown[] = []) =>
+      (await queue(() => thread.call({ op: 'query', sql, params }))).rows as T[],
+    exec: async (sql: string) => {
+      await queue(() => thread.call({ op: 'exec', sql }));
+    },
+    copyFrom: async (copySql: string, data: string | Uint8Array) =>
+      (await queue(() => thread.call({ op: 'copy', sql: toBlobSql(copySql), data }))).affectedRows,
+  });
+  const root: Db = {
+    kind: 'pglite',
+    get root() {
+      return root;
+    },
+    inTransaction: false,
+    ...statements(exclusive),
+    transaction: (fn) =>
+      exclusive(async () => {
+        await thread.call({ op: 'exec', sql: 'BEGIN' });
+        try {
+          const result = await fn(tx);
+          await thread.call({ op: 'exec', sql: 'COMMIT' });
+          return result;
+        } catch (error) {
+          await thread.call({ op: 'exec', sql: 'ROLLBACK' }).catch(() => {});
+          throw error;
+        }
+      }),
+    close: () => exclusive(() => thread.close()),
+  };
+  const tx: Db = {
+    kind: 'pglite',
+    root,
+    inTransaction: true,
+    ...statements((fn) => fn()),
+    transaction: (fn) => fn(tx),
+    close: root.close,
+  };
+  return root;
 }
 
 function toBlobSql(copySql: string): string {
   if (!/FROM\s+STDIN/i.test(copySql)) throw new Error('copyFrom expects COPY … FROM STDIN');
   return copySql.replace(/FROM\s+STDIN/i, "FROM '/dev/blob'");
-}
-
-function pgliteDb(
-  root: PGlite,
-  conn: PGlite | Transaction,
-  close: () => Promise<void>,
-  rootDb: Db | null,
-): Db {
-  const db: Db = {
-    kind: 'pglite',
-    get root() {
-      return rootDb ?? db;
-    },
-    inTransaction: rootDb !== null,
-    async query<T>(sql: string, params: unknown[] = []) {
-      const result = await conn.query<T>(sql, params);
-      return result.rows;
-    },
-    async exec(sql) {
-      await conn.exec(sql);
-    },
-    async copyFrom(copySql, data) {
-      const blob = new Blob([data as BlobPart]);
-      const result = await conn.query(toBlobSql(copySql), [], { blob });
-      return result.affectedRows ?? 0;
-    },
-    async transaction(fn) {
-      if (conn !== root) return fn(db);
-      return root.transaction((tx) => fn(pgliteDb(root, tx, close, db)));
-    },
-    close,
-  };
-  return db;
 }
 
 function openPostgres(url: string, max: number): Db {
