@@ -243,38 +243,52 @@ function postgresDb(
   rootDb: Db | null,
 ): Db {
   const inTransaction = rootDb !== null;
+  // A transaction's statements may be sent before the one before has answered (db/pipeline.ts):
+  // they wait their turn here, in the order sent (pg 9 will no longer queue them on a client).
+  let turn: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!inTransaction) return fn();
+    const run = turn.then(fn);
+    turn = run.catch(() => {});
+    return run;
+  };
   const db: Db = {
     kind: 'postgres',
     get root() {
       return rootDb ?? db;
     },
     inTransaction,
-    async query<T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) {
-      const result = await conn.query(
-        options.name ? { name: options.name, text: sql, values: params } : { text: sql, values: params },
-      );
-      return result.rows as T[];
-    },
-    async exec(sql) {
-      await conn.query(sql);
-    },
-    async copyFrom(copySql, data) {
-      const client = inTransaction ? (conn as pg.PoolClient) : await pool.connect();
-      try {
-        const stream = client.query(copyFromStream(copySql));
-        await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), stream);
-        return Number(stream.rowCount ?? 0);
-      } finally {
-        if (!inTransaction) (client as pg.PoolClient).release();
-      }
-    },
+    query: <T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) =>
+      inOrder(async () => {
+        const result = await conn.query(
+          options.name ? { name: options.name, text: sql, values: params } : { text: sql, values: params },
+        );
+        return result.rows as T[];
+      }),
+    exec: (sql) =>
+      inOrder(async () => {
+        await conn.query(sql);
+      }),
+    copyFrom: (copySql, data) =>
+      inOrder(async () => {
+        const client = inTransaction ? (conn as pg.PoolClient) : await pool.connect();
+        try {
+          const stream = client.query(copyFromStream(copySql));
+          await pipeline(Readable.from([typeof data === 'string' ? Buffer.from(data) : data]), stream);
+          return Number(stream.rowCount ?? 0);
+        } finally {
+          if (!inTransaction) (client as pg.PoolClient).release();
+        }
+      }),
     async transaction(fn) {
       if (inTransaction) return fn(db);
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(postgresDb(pool, client, close, db));
-        await client.query('COMMIT');
+        const tx = postgresDb(pool, client, close, db);
+        const result = await fn(tx);
+        // After any statement still in its turn.
+        await tx.exec('COMMIT');
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
