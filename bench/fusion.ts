@@ -146,7 +146,7 @@ export function fusionTables(r: FusionBench, targets: { ingestMinutes: number })
       'minutes',
       'rows/s',
       'read·match·link rows/s',
-      'copy rows/s',
+      'waits for COPY rows/s',
       'merge rows/s',
       'resolve rows/s',
       'review rows/s',

@@ -107,6 +107,8 @@ async function openPglite(dataDir = 'memory://'): Promise<Db> {
   return pgliteDb(thread);
 }
 
+const THREAD_YOUNG_GENERATION_MB = 32;
+
 interface ThreadRequest {
   op: 'open' | 'query' | 'exec' | 'copy' | 'close';
   sql?: string;
@@ -136,6 +138,9 @@ class PgliteThread {
   constructor(dataDir: string, settings: readonly string[]) {
     this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
       workerData: { dataDir, settings },
+      // The thread's own objects are few and short-lived (results on their way here): the CLI's
+      // large young generation (bin/citybrain.js) would only hold 150 MB more of them.
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     this.worker.on('message', (answer: ThreadAnswer) => {
       const waiter = this.waiting.get(answer.id);

@@ -7,6 +7,7 @@
 //      are copied straight into their registry, with no upsert);
 //   4. queue the uncertain addresses of new and changed records for review; log the feed.
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
+import { checkpointIfWalGrown } from '../../db/checkpoint.ts';
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
 import { InFlight, yieldToIo } from '../../db/pipeline.ts';
@@ -105,6 +106,7 @@ export async function ingestFeed(
       ),
     );
     keepLinker(ctx.db, done.linker, done.version);
+    await checkpointIfWalGrown(ctx.db);
     return done.summary;
   } catch (error) {
     dropLinker(ctx.db);
