@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db.ts';
-import { csvLine } from './db.ts';
+import { csvLine, openDb } from './db.ts';
 import { migrate, migrationFiles } from './migrate.ts';
 import { createTestDb, type TestDb, testEngine } from './testing.ts';
 
@@ -42,5 +42,32 @@ describe(`database on ${testEngine}`, () => {
       }),
     ).rejects.toThrow();
     expect(await db.query('SELECT * FROM tx_probe')).toEqual([]);
+  });
+});
+
+describe('PGlite checkpoints', () => {
+  const walSinceCheckpoint = async (db: Db) =>
+    (
+      await db.query<{ bytes: number }>(
+        'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()',
+      )
+    )[0]!.bytes;
+  const writeInTransaction = (db: Db) =>
+    db.transaction((tx) =>
+      tx.exec('CREATE TABLE wal_probe (x int); INSERT INTO wal_probe SELECT generate_series(1, 100000)'),
+    );
+
+  it('after a commit once the WAL has grown past the limit, and not before', async () => {
+    const small = await openDb({ dataDir: 'memory://', migrate: false, walCheckpointBytes: 1_000_000 });
+    const large = await openDb({ dataDir: 'memory://', migrate: false });
+    try {
+      await writeInTransaction(small);
+      await writeInTransaction(large);
+      expect(await walSinceCheckpoint(large)).toBeGreaterThan(1_000_000);
+      expect(await walSinceCheckpoint(small)).toBeLessThan(10_000);
+    } finally {
+      await small.close();
+      await large.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
 import { migrate } from './migrate.ts';
+import { inTurn } from './pipeline.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -46,6 +47,12 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder; `memory://` for a throwaway database. */
   dataDir?: string | undefined;
+  /**
+   * PGlite only: WAL written since the last checkpoint beyond which a commit is followed by one
+   * (default 1 GiB). Single-user PGlite has no checkpointer: a scale-1 demo ingest had left 13 GB of
+   * WAL beside a 10 GB database.
+   */
+  walCheckpointBytes?: number | undefined;
   /** Apply pending migrations (default true). */
   migrate?: boolean;
   /** PostgreSQL connections at most (default DATABASE_POOL_SIZE, else 20). */
@@ -61,7 +68,7 @@ const DEFAULT_POOL_SIZE = 20;
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
   const db = options.databaseUrl
     ? openPostgres(options.databaseUrl, options.poolSize ?? poolSizeFromEnv())
-    : await openPglite(options.dataDir);
+    : await openPglite(options.dataDir, options.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES);
   if (options.migrate !== false) await migrate(db);
   return db;
 }
@@ -100,9 +107,15 @@ const PGLITE_SETTINGS = [
   'checkpoint_timeout=30min',
 ];
 
-async function openPglite(dataDir = 'memory://'): Promise<Db> {
+const WAL_CHECKPOINT_BYTES = 1024 ** 3;
+
+async function openPglite(dataDir = 'memory://', walCheckpointBytes: number): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const thread = new PgliteThread(dataDir, dataDir.startsWith('memory://') ? [] : PGLITE_SETTINGS);
+  const thread = new PgliteThread({
+    dataDir,
+    settings: dataDir.startsWith('memory://') ? [] : PGLITE_SETTINGS,
+    walCheckpointBytes,
+  });
   await thread.call({ op: 'open' });
   return pgliteDb(thread);
 }
@@ -135,9 +148,9 @@ class PgliteThread {
     { resolve: (a: ThreadAnswer) => void; reject: (e: Error) => void }
   >();
 
-  constructor(dataDir: string, settings: readonly string[]) {
+  constructor(workerData: { dataDir: string; settings: readonly string[]; walCheckpointBytes: number }) {
     this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
-      workerData: { dataDir, settings },
+      workerData,
       // The thread's own objects are few and short-lived (results on their way here): the CLI's
       // large young generation (bin/citybrain.js) would only hold 150 MB more of them.
       resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
@@ -181,13 +194,8 @@ class PgliteThread {
  * the transaction wait for its end (as PGlite itself does); statements inside it are sent at once.
  */
 function pgliteDb(thread: PgliteThread): Db {
-  let turn: Promise<unknown> = Promise.resolve();
   /** Runs `fn` when the statements and transactions before it are done. */
-  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = turn.then(fn);
-    turn = run.catch(() => {});
-    return run;
-  };
+  const exclusive = inTurn();
   const statements = (queue: <T>(fn: () => Promise<T>) => Promise<T>) => ({
     query: async <T>(sql: string, params: unknown[] = []) =>
       (await queue(() => thread.call({ op: 'query', sql, params }))).rows as T[],
@@ -250,13 +258,8 @@ function postgresDb(
   const inTransaction = rootDb !== null;
   // A transaction's statements may be sent before the one before has answered (db/pipeline.ts):
   // they wait their turn here, in the order sent (pg 9 will no longer queue them on a client).
-  let turn: Promise<unknown> = Promise.resolve();
-  const inOrder = <T>(fn: () => Promise<T>): Promise<T> => {
-    if (!inTransaction) return fn();
-    const run = turn.then(fn);
-    turn = run.catch(() => {});
-    return run;
-  };
+  const turn = inTurn();
+  const inOrder = <T>(fn: () => Promise<T>): Promise<T> => (inTransaction ? turn(fn) : fn());
   const db: Db = {
     kind: 'postgres',
     get root() {

@@ -5,8 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
-/** @type {{ dataDir: string, settings: string[] }} */
-const { dataDir, settings } = workerData;
+/** @type {{ dataDir: string, settings: string[], walCheckpointBytes: number }} */
+const { dataDir, settings, walCheckpointBytes } = workerData;
 const opening =
   settings.length === 0
     ? PGlite.create(dataDir)
@@ -43,6 +43,7 @@ async function answer({ id, op, sql, params, data }) {
       result = { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
     } else if (op === 'exec') {
       await pglite.exec(sql);
+      if (sql === 'COMMIT') await checkpointIfWalGrown(pglite);
     } else if (op === 'copy') {
       const r = await pglite.query(sql, [], { blob: new Blob([data]) });
       result = { rows: [], affectedRows: r.affectedRows ?? 0 };
@@ -55,4 +56,18 @@ async function answer({ id, op, sql, params, data }) {
     for (const field of ERROR_FIELDS) if (error?.[field] !== undefined) fields[field] = error[field];
     parentPort.postMessage({ id, error: { message: error?.message ?? String(error), fields } });
   }
+}
+
+// PGlite runs PostgreSQL in single-user mode, without the checkpointer a server has: the WAL is
+// recycled only when someone asks. This thread asks after a commit, looking at most every few seconds.
+const WAL_LOOK_EVERY_MS = 5_000;
+let walLookedAt = -Infinity;
+
+async function checkpointIfWalGrown(pglite) {
+  if (performance.now() - walLookedAt < WAL_LOOK_EVERY_MS) return;
+  walLookedAt = performance.now();
+  const { rows } = await pglite.query(
+    'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()',
+  );
+  if (rows[0].bytes > walCheckpointBytes) await pglite.exec('CHECKPOINT');
 }

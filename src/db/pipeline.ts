@@ -6,6 +6,25 @@
 /** Lets pending I/O (query results, the next queued statement) through before going on. */
 export const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A statement sent now and awaited later: a failure meanwhile is not an unhandled rejection. */
+export function sentAhead<T>(work: Promise<T>): Promise<T> {
+  work.catch(() => {});
+  return work;
+}
+
+/**
+ * Runs each function given after those given before it have settled: one connection's statements
+ * in the order sent, whatever awaits them.
+ */
+export function inTurn(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let turn: Promise<unknown> = Promise.resolve();
+  return (fn) => {
+    const run = turn.then(fn);
+    turn = run.catch(() => {});
+    return run;
+  };
+}
+
 /**
  * Statements sent without waiting for each (each runs after those sent before it on the same
  * connection): `settle` waits for all and throws the first failure. A failure is never left

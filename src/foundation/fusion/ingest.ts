@@ -7,10 +7,9 @@
 //      are copied straight into their registry, with no upsert);
 //   4. queue the uncertain addresses of new and changed records for review; log the feed.
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
-import { checkpointIfWalGrown } from '../../db/checkpoint.ts';
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
-import { InFlight, yieldToIo } from '../../db/pipeline.ts';
+import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { currentMatchIndex, type MatchIndex } from '../address/match/index.ts';
@@ -106,7 +105,6 @@ export async function ingestFeed(
       ),
     );
     keepLinker(ctx.db, done.linker, done.version);
-    await checkpointIfWalGrown(ctx.db);
     return done.summary;
   } catch (error) {
     dropLinker(ctx.db);
@@ -604,11 +602,9 @@ function idPool(
     },
     async ensure(n) {
       for (;;) {
-        if (left < IDS_AHEAD * n && !asking) {
-          asking = reserve(Math.max(IDS_AHEAD * n - left, ID_BLOCK));
-          // Awaited below when needed; a failure then also fails the statements after it.
-          asking.catch(() => {});
-        }
+        // Awaited below when needed; a failure then also fails the statements after it.
+        if (left < IDS_AHEAD * n && !asking)
+          asking = sentAhead(reserve(Math.max(IDS_AHEAD * n - left, ID_BLOCK)));
         if (left >= n) return;
         await asking;
       }

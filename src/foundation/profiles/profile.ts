@@ -152,30 +152,36 @@ async function ownedRooms(ctx: Ctx, ownerId: string): Promise<Link[]> {
   }));
 }
 
+interface LicenceRow {
+  id: string;
+  type: string | null;
+  license_no: string | null;
+  expires_on: string | null;
+  status: string | null;
+}
+
+const LICENCE_COLUMNS = 'id::text, type, license_no, expires_on::text, status';
+
+const licenceLink = (l: LicenceRow, role: 'holder' | 'premises'): Link => ({
+  kind: 'license',
+  id: l.id,
+  label: l.license_no,
+  role,
+  via: null,
+  detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
+});
+
 /** Licences held by the person or company, soonest expiring first. */
 async function heldLicences(
   ctx: Ctx,
   holder: 'holder_person_id' | 'holder_entity_id',
   id: string,
 ): Promise<Link[]> {
-  const rows = await ctx.db.query<{
-    id: string;
-    type: string | null;
-    license_no: string | null;
-    expires_on: string | null;
-    status: string | null;
-  }>(
-    `SELECT id::text, type, license_no, expires_on::text, status FROM licenses WHERE ${holder} = $1 ORDER BY expires_on`,
+  const rows = await ctx.db.query<LicenceRow>(
+    `SELECT ${LICENCE_COLUMNS} FROM licenses WHERE ${holder} = $1 ORDER BY expires_on`,
     [id],
   );
-  return rows.map((l) => ({
-    kind: 'license',
-    id: l.id,
-    label: l.license_no,
-    role: 'holder',
-    via: null,
-    detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
-  }));
+  return rows.map((l) => licenceLink(l, 'holder'));
 }
 
 export async function getPersonProfile(
@@ -367,14 +373,8 @@ export async function getRoomProfile(
       WHERE registered_address_id = $1 OR operating_address_id = $1 ORDER BY id`,
     [addressId],
   );
-  const licences = await ctx.db.query<{
-    id: string;
-    type: string | null;
-    license_no: string | null;
-    expires_on: string | null;
-    status: string | null;
-  }>(
-    `SELECT id::text, type, license_no, expires_on::text, status FROM licenses WHERE premises_address_id = $1 ORDER BY id`,
+  const licences = await ctx.db.query<LicenceRow>(
+    `SELECT ${LICENCE_COLUMNS} FROM licenses WHERE premises_address_id = $1 ORDER BY id`,
     [addressId],
   );
   // Components near the building (a room has no point of its own); a flat-earth distance is exact
@@ -431,14 +431,7 @@ export async function getRoomProfile(
       via: null,
       detail: { status: c.status, industry: c.industry },
     })),
-    licences: licences.map((l) => ({
-      kind: 'license',
-      id: l.id,
-      label: l.license_no,
-      role: 'premises',
-      via: null,
-      detail: { type: l.type, expiresOn: l.expires_on, status: l.status },
-    })),
+    licences: licences.map((l) => licenceLink(l, 'premises')),
     componentsNearby: near
       .filter((c) => c.d <= COMPONENT_RADIUS_M)
       .map((c) => ({

@@ -11,7 +11,7 @@
 // back with COPY and one upsert per batch, which rewrites only rows that changed.
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { csvField, type Db } from '../../db/db.ts';
-import { InFlight, yieldToIo } from '../../db/pipeline.ts';
+import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityDef, type EntityKind, type FieldDef } from './model.ts';
 
 /** Entities per batch: bounds memory, large enough for COPY and the upsert to pay. */
@@ -110,12 +110,7 @@ export async function resolveTouched(
     // A pipeline: the next batch's records are read, and this one's rows written, while the
     // winners of this one are picked (see db/pipeline.ts).
     const writes = new InFlight();
-    const read = (batch: Batch | undefined) => {
-      if (!batch) return undefined;
-      const reading = readBatch(db, districtId, def, batch);
-      reading.catch(() => {}); // awaited below; a failure must not go unhandled meanwhile
-      return reading;
-    };
+    const read = (batch: Batch | undefined) => batch && sentAhead(readBatch(db, districtId, def, batch));
     let next = read(batches[0]);
     for (let i = 0; i < batches.length; i++) {
       const batch = batches[i]!;
