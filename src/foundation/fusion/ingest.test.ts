@@ -228,6 +228,15 @@ describe(`ingesting feeds on ${testEngine}`, () => {
       ),
     );
     expect(ca1.links).toMatchObject({ exact: 1 });
+    // A plain exact link stores nothing (link_status says it); a new entity's record says why it is new.
+    expect(
+      await db.query(
+        `SELECT link_status, count(*)::int AS n, count(link)::int AS stored FROM source_records GROUP BY 1 ORDER BY 1`,
+      ),
+    ).toEqual([
+      { link_status: 'exact', n: 1, stored: 0 },
+      { link_status: 'new', n: 5, stored: 5 },
+    ]);
     const zhang = (await person(ZHANG))!;
     expect(zhang).toMatchObject({
       phone: '13500135000',

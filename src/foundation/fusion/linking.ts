@@ -11,6 +11,7 @@
 import type { Db } from '../../db/db.ts';
 import { residentIdInfo } from '../registry/checksums.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityKind } from '../registry/model.ts';
+import { BlockIndex } from './blocks.ts';
 import type { Value } from './values.ts';
 
 export type LinkStatus = 'exact' | 'probable' | 'new' | 'review' | 'unlinked' | 'confirmed';
@@ -113,11 +114,18 @@ const FIRST_OF_KEY = Object.fromEntries(
     Object.freeze({ method: 'exact', key: [...d.exactKey], reason: 'first record of this key' } as const),
   ]),
 ) as Record<EntityKind, LinkInfo>;
+const PLAIN_EXACT: ReadonlySet<LinkInfo> = new Set(Object.values(EXACT));
 const KEPT: LinkInfo = Object.freeze({ method: 'kept' });
 const NO_CANDIDATE: LinkInfo = Object.freeze({
   method: 'probabilistic',
   reason: 'no candidate shares a blocking key',
 });
+
+/**
+ * A link on the kind's exact key and nothing more: most records have one, and link_status 'exact'
+ * says all it would, so it is stored as null (source_records.link).
+ */
+export const isPlainExact = (link: LinkInfo): boolean => PLAIN_EXACT.has(link);
 
 /** The kinds linked by weights when the exact key is absent. */
 const PROBABILISTIC_KINDS: ReadonlySet<EntityKind> = new Set(['person', 'legal_entity']);
@@ -126,16 +134,14 @@ const PROBABILISTIC_KINDS: ReadonlySet<EntityKind> = new Set(['person', 'legal_e
 type Known = Record<string, string[]>;
 /** As kept: one value as a string (nearly always), several as an array — memory is what limits scale. */
 type Stored = Record<string, string | string[]>;
-/** Blocks keyed by a 32-bit hash of the blocking key (a collision only adds a candidate to score). */
-type Blocks = Map<number, number | number[]>;
 
 export interface KindIndex {
   exact: Map<string, number>;
   /** Probabilistic kinds only. */
   known: Map<number, Stored>;
-  blocks: Blocks;
+  blocks: BlockIndex;
   /** The same, of entities without an exact key: the only candidates of a record that has one. */
-  unkeyedBlocks: Blocks;
+  unkeyedBlocks: BlockIndex;
   /** The exact key of each entity that has one: a record with another key is never that entity. */
   keyed: Map<number, string>;
   nameCounts: Map<string, number>;
@@ -225,8 +231,8 @@ export class Linker {
     const index: KindIndex = {
       exact: new Map(),
       known: new Map(),
-      blocks: new Map(),
-      unkeyedBlocks: new Map(),
+      blocks: new BlockIndex(MAX_BLOCK),
+      unkeyedBlocks: new BlockIndex(MAX_BLOCK),
       keyed: new Map(),
       nameCounts: new Map(),
       secondary: new Map(secondary.map((field) => [field, new Map()])),
@@ -407,9 +413,8 @@ export class Linker {
     }
     const unkeyed = !index.keyed.has(id);
     for (const key of this.blockingKeys(kind, values)) {
-      const hash = hashKey(key);
-      addMember(index.blocks, hash, id);
-      if (unkeyed) addMember(index.unkeyedBlocks, hash, id);
+      index.blocks.add(key, id);
+      if (unkeyed) index.unkeyedBlocks.add(key, id);
     }
   }
 
@@ -453,7 +458,7 @@ export class Linker {
     const scored: Scored[] = [];
     const blocks = hasExactKey ? index.unkeyedBlocks : index.blocks;
     for (const key of this.blockingKeys(kind, values)) {
-      const block = blocks.get(hashKey(key));
+      const block = blocks.get(key);
       if (block === undefined) continue;
       const members = typeof block === 'number' ? [block] : block;
       if (members.length > MAX_BLOCK) continue;
@@ -566,24 +571,6 @@ export class Linker {
     if (building && known.some((k) => this.options.buildingOf(k) === building)) return 'same_building';
     return 'different';
   }
-}
-
-/** Appends an entity to a block (once in a row; the scorer skips repeats), up to just past MAX_BLOCK. */
-function addMember(blocks: Blocks, key: number, id: number): void {
-  const members = blocks.get(key);
-  if (members === undefined) blocks.set(key, id);
-  else if (typeof members === 'number') {
-    if (members !== id) blocks.set(key, [members, id]);
-  } else if (members.at(-1) !== id && members.length <= MAX_BLOCK) members.push(id);
-}
-
-function hashKey(key: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 function expand(stored: Stored): Known {

@@ -9,7 +9,7 @@
 // The entities whose records changed are listed for resolution (resolve_touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { csvField, type Db } from '../../db/db.ts';
-import type { LinkInfo, LinkStatus } from './linking.ts';
+import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
 
 export interface StagedRecord {
   rowNumber: number;
@@ -99,16 +99,17 @@ export function contentHash(fields: string, texts: string | null): number {
   return h >>> 0;
 }
 
-/** JSON of a link; the shared (frozen) links of linking.ts are stringified once. */
-const linkJsons = new WeakMap<LinkInfo, string>();
-function linkJson(link: LinkInfo): string {
-  if (!Object.isFrozen(link)) return JSON.stringify(link);
-  let json = linkJsons.get(link);
-  if (json === undefined) {
-    json = JSON.stringify(link);
-    linkJsons.set(link, json);
+/** A link's CSV cell: empty (null) for a plain exact one; the shared (frozen) links of linking.ts are quoted once. */
+const linkCells = new WeakMap<LinkInfo, string>();
+function linkCell(link: LinkInfo): string {
+  if (isPlainExact(link)) return '';
+  if (!Object.isFrozen(link)) return csvField(JSON.stringify(link));
+  let cell = linkCells.get(link);
+  if (cell === undefined) {
+    cell = csvField(JSON.stringify(link));
+    linkCells.set(link, cell);
   }
-  return json;
+  return cell;
 }
 
 const NEW_COLUMNS =
@@ -151,7 +152,7 @@ export class RecordSink {
       target text NOT NULL,
       entity_id bigint,
       link_status text NOT NULL,
-      link jsonb NOT NULL,
+      link jsonb,
       fields jsonb NOT NULL,
       texts jsonb,
       observed_at timestamptz NOT NULL,
@@ -298,11 +299,11 @@ export class RecordSink {
 
   private newLine(id: number, r: StagedRecord): string {
     const { districtId, source, feedId } = this.run;
-    return `${districtId},${id},${csvField(source)},${csvField(r.target)},${csvField(r.recordKey)},${r.entityKind},${r.entityId ?? ''},${r.status},${csvField(linkJson(r.link))},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${feedId},${r.rowNumber},${r.observedAt},${feedId},${contentHash(r.fields, r.unmatchedTexts)}\n`;
+    return `${districtId},${id},${csvField(source)},${csvField(r.target)},${csvField(r.recordKey)},${r.entityKind},${r.entityId ?? ''},${r.status},${linkCell(r.link)},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${feedId},${r.rowNumber},${r.observedAt},${feedId},${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
   private stagingLine(id: number, state: State, r: StagedRecord): string {
-    return `${id},${state},${r.rowNumber},${csvField(r.target)},${r.entityId ?? ''},${r.status},${csvField(linkJson(r.link))},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${r.observedAt},${contentHash(r.fields, r.unmatchedTexts)}\n`;
+    return `${id},${state},${r.rowNumber},${csvField(r.target)},${r.entityId ?? ''},${r.status},${linkCell(r.link)},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${r.observedAt},${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
   /** Writes what was added so far: new records into source_records, the others into staging. */
