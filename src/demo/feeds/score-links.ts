@@ -42,6 +42,9 @@ export async function scoreLinks(db: Db, demoDir: string): Promise<LinkScore> {
     // Every current person and legal-entity record, labelled with its own identifier when it has one.
     await tx.exec(`
       SET LOCAL work_mem = '64MB';
+      -- Every join here is of tens of thousands of rows whose counts the planner guesses from
+      -- aggregates (a HAVING, a CTE): a guess of one row made a nested loop of 40,000².
+      SET LOCAL enable_nestloop = off;
       CREATE TEMP TABLE link_records ON COMMIT DROP AS
       SELECT f.file_name AS file, r.row_number AS row, r.entity_kind AS kind, r.entity_id, r.link_status AS status,
              CASE r.entity_kind WHEN 'person' THEN r.fields->>'id_number' ELSE r.fields->>'credit_code' END AS truth

@@ -292,6 +292,66 @@ describe(`ingesting feeds on ${testEngine}`, () => {
     ]);
   });
 
+  it('compares link-only evidence (the room an owner owns) with where people live, and stores none of it', async () => {
+    await ingestFeed(ctx(), ps, writeCsv(dir, 'household.csv', household(BASE_HOUSEHOLD)));
+    const owners = writeMapping(
+      dir,
+      'owners',
+      `source: owners
+title: 不动产登记
+priority: 90
+targets:
+  owner:
+    entity: person
+    key: [[证件号码], [权利人, 坐落]]
+    fields:
+      id_number: 证件号码
+      name: { column: 权利人, required: true }
+      residence_address_id: { column: 坐落, link_only: true }
+`,
+    );
+    const s = await ingestFeed(
+      ctx(),
+      owners,
+      writeCsv(dir, 'owners.csv', [
+        ['权利人', '证件号码', '坐落'],
+        // Zhang owns the room he lives in; Wang owns one he does not live in: his name alone decides nothing.
+        ['张三', '', NF_B],
+        ['王五', '', NF_B],
+      ]),
+    );
+    expect(s.links).toMatchObject({ probable: 1, review: 1 });
+    expect(s.addresses).toEqual({ matched: 0, review: 0, unmatched: 0 });
+    const records = await db.query<{
+      name: string;
+      link_status: string;
+      entity_id: string | null;
+      fields: object;
+      texts: object | null;
+    }>(
+      "SELECT fields->>'name' AS name, link_status, entity_id::text, fields, texts FROM source_records WHERE source = 'owners' ORDER BY row_number",
+    );
+    expect(records.map((r) => [r.name, r.link_status])).toEqual([
+      ['张三', 'probable'],
+      ['王五', 'review'],
+    ]);
+    expect(records.map((r) => [r.fields, r.texts])).toEqual([
+      [{ name: '张三' }, null],
+      [{ name: '王五' }, null],
+    ]);
+    const [link] = await db.query<{ link: { comparisons: { field: string; level: string }[] } }>(
+      "SELECT link FROM source_records WHERE source = 'owners' AND row_number = 1",
+    );
+    expect(link!.link.comparisons.map((c) => `${c.field}:${c.level}`)).toEqual([
+      'name:exact',
+      'residence_address_id:same_room',
+    ]);
+    expect(await person(ZHANG)).toMatchObject({
+      residence_address_id: roomId('NF-B', '2301'),
+      sources: ['owners', 'ps_household'],
+    });
+  });
+
   it('links rows without an ID by weights, creating people it cannot place, with the weights stored', async () => {
     await ingestFeed(ctx(), ps, writeCsv(dir, 'household.csv', household(BASE_HOUSEHOLD)));
     const s = await ingestFeed(

@@ -271,6 +271,10 @@ async function runIngest(
   /** Uncertain texts → the rows that used them, for the review queue after the merge. */
   const uncertain = new Map<string, number[]>();
   const deliveredIso = run.deliveredAt.toISOString();
+  /** Per target, the fields compared when linking and then dropped (link_only). */
+  const linkOnly = new Map(
+    mapping.targets.map((t) => [t.name, new Set(t.fields.filter((f) => f.linkOnly).map((f) => f.field))]),
+  );
 
   const answer = (text: string): AddressAnswer => {
     let a = answers.get(text);
@@ -290,11 +294,23 @@ async function runIngest(
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
       const values: Record<string, Value> = { ...t.values };
-      const texts: Record<string, string> | null = t.addresses.length > 0 ? {} : null;
+      const evidence = linkOnly.get(t.target.mapping.name)!;
+      const texts: Record<string, string> | null = t.addresses.some((c) => !evidence.has(c.field))
+        ? {}
+        : null;
       let unmatched: Record<string, string> | null = null;
       const waiting: { field: string; text: string }[] = [];
       let rowUncertain = false;
       for (const cell of t.addresses) {
+        // Evidence for linking only: matched, but neither kept nor queued for review.
+        if (evidence.has(cell.field)) {
+          const a =
+            cell.code !== '' && buildingOf(cell.code) !== undefined
+              ? cell.code
+              : cell.text && answer(cell.text).addressId;
+          if (a) values[cell.field] = a;
+          continue;
+        }
         texts![cell.field] = cell.text || cell.code;
         // A code of the library is taken as is; otherwise the text is matched.
         const known = cell.code !== '' && buildingOf(cell.code) !== undefined;
@@ -350,6 +366,7 @@ async function runIngest(
         t.target.mapping.linkOn,
       );
       links[result.status] += 1;
+      for (const field of evidence) delete values[field];
       entityOf.set(t.target.mapping.name, result.entityId);
       if (result.status === 'new' && result.entityId !== null) fresh.add(result.entityId);
       const record: StagedRecord = {
@@ -459,7 +476,7 @@ async function runIngest(
 
   options.onPhase?.('resolving');
   started = performance.now();
-  const registry = await resolveTouched(db, districtId, { fresh });
+  const registry = await resolveTouched(db, districtId, merged.touched, { fresh });
   timingsMs.resolve = performance.now() - started;
 
   options.onPhase?.('reviewing');

@@ -609,6 +609,10 @@ function comparedFields(kind: EntityKind): string[] {
     : ['name', 'legal_rep', 'phone', 'operating_address_id', 'registered_address_id'];
 }
 
+/** The fields probabilistic linking compares a kind on (none for kinds linked by their key alone). */
+export const linkCompared = (kind: EntityKind): readonly string[] =>
+  PROBABILISTIC_KINDS.has(kind) ? comparedFields(kind) : [];
+
 /**
  * A resident ID holds its holder's birth date and sex: a record that gives only a name and an ID
  * (a legal representative, an owner) is compared on them too. For linking only; nothing is stored.

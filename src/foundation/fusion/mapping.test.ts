@@ -149,6 +149,23 @@ describe('loading a mapping', () => {
         ),
       )[0]!.field,
     ).toBe('targets.c.fields.code.transform.0.replace.pattern');
+    // Only what linking compares can be evidence for it.
+    const [linkOnly] = problemsOf(
+      minimal(
+        '  p:\n    entity: person\n    key: [n]\n    fields: { name: n, attributes.nation: { column: m, type: text, link_only: true } }\n',
+      ),
+    );
+    expect(linkOnly).toMatchObject({ field: 'targets.p.fields.attributes.nation.link_only' });
+    expect(linkOnly!.reason).toMatch(
+      /compares .*person on name, birth_date, sex, phone, residence_address_id, not "attributes.nation"/,
+    );
+    expect(() =>
+      problemsOf(
+        minimal(
+          '  p:\n    entity: person\n    key: [n]\n    fields: { name: n, residence_address_id: { column: a, link_only: true } }\n',
+        ),
+      ),
+    ).toThrow('the mapping loaded');
   });
 
   it('reports invalid YAML with the parser message', () => {

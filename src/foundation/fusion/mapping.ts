@@ -20,6 +20,7 @@ import {
   type EntityKind,
   type FieldDef,
 } from '../registry/model.ts';
+import { linkCompared } from './linking.ts';
 import { compileDateFormat, DEFAULT_DATE_FORMATS } from './values.ts';
 
 /** The demo district's sources, shipped with the code. */
@@ -74,6 +75,11 @@ const fieldSpec = z
     type: z.enum(ATTRIBUTE_TYPES).optional(),
     required: z.boolean().optional(),
     priority: z.number().int().optional(),
+    /**
+     * Compared when linking, never stored: what the source knows that points at the entity without
+     * being the registry's value (the room an owner owns, compared with where people live).
+     */
+    link_only: z.boolean().optional(),
   })
   .refine((f) => [f.column, f.columns, f.value, f.ref].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of column, columns, value or ref',
@@ -146,6 +152,8 @@ export interface FieldMapping {
   crs: 'wgs84' | 'gcj02';
   required: boolean;
   priority: number;
+  /** Compared when linking, never stored (link_only). */
+  linkOnly: boolean;
 }
 
 export type Condition = z.infer<typeof condition>;
@@ -270,6 +278,11 @@ function resolveMapping(raw: RawMapping, file: string, problems: Problem[]): Sou
       for (const [at, c] of [[`${path}.when`, f.when] as const])
         if (c?.matches !== undefined) checkRegex(`${at}.matches`, c.matches);
       if (f.crs && def.type !== 'point') problem(`${path}.crs`, 'only point fields take a crs');
+      if (f.link_only && !linkCompared(t.entity).includes(field))
+        problem(
+          `${path}.link_only`,
+          `linking compares ${ENTITIES[t.entity].label} on ${linkCompared(t.entity).join(', ') || 'nothing'}, not "${field}"`,
+        );
       if (def.type === 'point' && f.columns && f.columns.length > 2)
         problem(`${path}.columns`, 'a point is one column ("lng,lat") or two (lng, lat)');
       for (const [i, t] of (f.transform ?? []).entries())
@@ -303,6 +316,7 @@ function resolveMapping(raw: RawMapping, file: string, problems: Problem[]): Sou
         crs: f.crs ?? 'wgs84',
         required: f.required ?? false,
         priority: f.priority ?? raw.priority,
+        linkOnly: f.link_only ?? false,
       });
     }
     const entity = ENTITIES[t.entity];

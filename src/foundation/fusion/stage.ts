@@ -6,7 +6,7 @@
 //   stale      → older than what is held: staging, then history only.
 // A key repeated in the file: the same content again is skipped; other content is a contradiction,
 // and the later row (by its date, then its place) wins. A snapshot retires what it no longer lists.
-// The entities whose records changed are listed for resolution (resolve_touched).
+// The entities whose records changed are listed for resolution (MergeResult.touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { csvField, type Db } from '../../db/db.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
@@ -52,6 +52,8 @@ interface Entry {
 }
 
 export interface MergeResult {
+  /** Entity ids by kind whose records this feed added, changed or retired: to resolve. */
+  touched: ReadonlyMap<string, ReadonlySet<number>>;
   records: {
     new: number;
     changed: number;
@@ -375,14 +377,6 @@ export class RecordSink {
       'entity_id',
     ]);
 
-    await db.exec(
-      'CREATE TEMP TABLE resolve_touched (kind text NOT NULL, id bigint NOT NULL) ON COMMIT DROP',
-    );
-    const lines: string[] = [];
-    for (const [kind, ids] of this.touched) for (const id of ids) lines.push(`${kind},${id}\n`);
-    if (lines.length > 0)
-      await db.copyFrom('COPY resolve_touched (kind, id) FROM STDIN WITH (FORMAT csv)', lines.join(''));
-
     let inserted = 0;
     let updated = 0;
     for (const row of this.rowStates.values()) {
@@ -390,6 +384,7 @@ export class RecordSink {
       else if (row.updated) updated += 1;
     }
     return {
+      touched: this.touched,
       records: { ...this.counts },
       rows: { inserted, updated },
       stale: this.stale.sort((a, b) => a.row - b.row),

@@ -32,9 +32,12 @@ describe(`resolution on ${testEngine}`, () => {
 
   const rebuild = (batch: number) =>
     db.transaction(async (tx) => {
-      await tx.exec(`CREATE TEMP TABLE resolve_touched ON COMMIT DROP AS
-        SELECT entity_kind AS kind, entity_id AS id FROM source_records WHERE entity_id IS NOT NULL`);
-      return resolveTouched(tx, AREAS.district, { batchSize: batch });
+      const records = await tx.query<{ kind: string; id: string }>(
+        'SELECT entity_kind AS kind, entity_id::text AS id FROM source_records WHERE entity_id IS NOT NULL',
+      );
+      const touched = new Map<string, number[]>();
+      for (const r of records) touched.set(r.kind, [...(touched.get(r.kind) ?? []), Number(r.id)]);
+      return resolveTouched(tx, AREAS.district, touched, { batchSize: batch });
     });
   const snapshot = async () => ({
     people: await db.query("SELECT to_jsonb(p) - 'updated_at' - 'created_at' AS p FROM people p ORDER BY id"),

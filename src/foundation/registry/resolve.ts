@@ -52,10 +52,9 @@ const better = (a: Claim, b: Claim) =>
   (a.observedAt < b.observedAt ? 1 : a.observedAt > b.observedAt ? -1 : 0) ||
   b.recordId - a.recordId;
 
-/**
- * Resolves the entities listed in the temporary table `resolve_touched (kind text, id bigint)`;
- * call inside the transaction that changed their records.
- */
+/** Entity ids by kind, as a feed's records touched them. */
+export type Touched = ReadonlyMap<string, Iterable<number>>;
+
 export interface ResolveOptions {
   batchSize?: number;
   /**
@@ -65,9 +64,11 @@ export interface ResolveOptions {
   fresh?: ReadonlySet<number>;
 }
 
+/** Resolves the touched entities; call inside the transaction that changed their records. */
 export async function resolveTouched(
   db: Db,
   districtId: string,
+  touched: Touched,
   options: ResolveOptions = {},
 ): Promise<ResolveCounts> {
   const batchSize = options.batchSize ?? BATCH;
@@ -83,9 +84,9 @@ export async function resolveTouched(
   await db.exec(
     'CREATE TEMP TABLE IF NOT EXISTS resolve_disputed (entity_id bigint, field text, claims jsonb, winner bigint) ON COMMIT DROP',
   );
-  const kinds = await db.query<{ kind: EntityKind }>('SELECT DISTINCT kind FROM resolve_touched');
-  for (const { kind } of kinds) {
-    const def = ENTITIES[kind];
+  for (const [kind, touchedIds] of touched) {
+    const def = ENTITIES[kind as EntityKind];
+    if (!def) throw new Error(`resolveTouched: no registry of ${kind}`);
     const insertedBefore = counts.inserted;
     const writer = rowWriter(def);
     // IF NOT EXISTS: a transaction may resolve more than once (a review decision after another).
@@ -93,12 +94,7 @@ export async function resolveTouched(
       `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
     // In id order: neighbouring entities' records sit together in the index.
-    const ids = (
-      await db.query<{ entity: string }>(
-        'SELECT id::text AS entity FROM (SELECT DISTINCT id FROM resolve_touched WHERE kind = $1) t ORDER BY id',
-        [kind],
-      )
-    ).map((r) => r.entity);
+    const ids = [...new Set(touchedIds)].sort((a, b) => a - b).map(String);
     const batches: Batch[] = [];
     for (let i = 0; i < ids.length; i += batchSize) {
       const slice = ids.slice(i, i + batchSize);
@@ -148,7 +144,7 @@ export async function resolveTouched(
             counts.deleted += deleted.length;
           },
         );
-      recordConflicts(db, districtId, kind, batch.ids, resolved, counts, writes);
+      recordConflicts(db, districtId, def.kind, batch.ids, resolved, counts, writes);
     }
     await writes.settle();
     // Fresh statistics for the next ingest's lookups into a table that just grew.
@@ -212,20 +208,14 @@ async function heldRecords(
 }
 
 /** Resolves a few named entities (a review decision, a confirmed address) inside the caller's transaction. */
-export async function resolveEntities(
+export function resolveEntities(
   db: Db,
   districtId: string,
   entities: readonly { kind: string; id: string | number }[],
 ): Promise<ResolveCounts> {
-  await db.exec('CREATE TEMP TABLE resolve_touched (kind text NOT NULL, id bigint NOT NULL) ON COMMIT DROP');
-  await db.query(
-    'INSERT INTO resolve_touched SELECT DISTINCT k, i FROM unnest($1::text[], $2::bigint[]) AS x(k, i)',
-    [entities.map((e) => e.kind), entities.map((e) => String(e.id))],
-  );
-  const counts = await resolveTouched(db, districtId);
-  // Dropped, so another resolution in the same transaction starts afresh.
-  await db.exec('DROP TABLE resolve_touched');
-  return counts;
+  const touched = new Map<string, number[]>();
+  for (const e of entities) touched.set(e.kind, [...(touched.get(e.kind) ?? []), Number(e.id)]);
+  return resolveTouched(db, districtId, touched);
 }
 
 /** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have: sent, not awaited. */
