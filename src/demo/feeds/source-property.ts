@@ -118,8 +118,10 @@ export const housingRental: SourceSpec = {
         r.errors.push(error('stale', '合同状态', `ended ${formatDay(rental.end, 'iso')}`));
       }
       let phone = tenant.phone;
-      // Into filings of this delivery only: an ended lease sent again says what it said before.
-      const filedNow = first || rental.delivery === 2;
+      // Into filings no later delivery sends again: a lease ended in October is sent again then, as
+      // its filing stands, and that newer row would correct the older one unseen. (An ended lease
+      // sent again says what its filing said.)
+      const filedNow = first ? !ended : rental.delivery === 2;
       if (
         person &&
         filedNow &&
