@@ -12,7 +12,7 @@ import {
   writeCsv,
   writeMapping,
 } from '../fusion/testing.ts';
-import { resolveTouched } from './resolve.ts';
+import { resolveEntities } from './resolve.ts';
 
 describe(`resolution on ${testEngine}`, () => {
   let t: TestDb;
@@ -35,9 +35,7 @@ describe(`resolution on ${testEngine}`, () => {
       const records = await tx.query<{ kind: string; id: string }>(
         'SELECT entity_kind AS kind, entity_id::text AS id FROM source_records WHERE entity_id IS NOT NULL',
       );
-      const touched = new Map<string, number[]>();
-      for (const r of records) touched.set(r.kind, [...(touched.get(r.kind) ?? []), Number(r.id)]);
-      return resolveTouched(tx, AREAS.district, touched, { batchSize: batch });
+      return resolveEntities(tx, AREAS.district, records, { batchSize: batch });
     });
   const snapshot = async () => ({
     people: await db.query("SELECT to_jsonb(p) - 'updated_at' - 'created_at' AS p FROM people p ORDER BY id"),

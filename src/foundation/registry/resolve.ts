@@ -207,15 +207,20 @@ async function heldRecords(
   }));
 }
 
-/** Resolves a few named entities (a review decision, a confirmed address) inside the caller's transaction. */
+/** Resolves named entities (a review decision, a confirmed address) inside the caller's transaction. */
 export function resolveEntities(
   db: Db,
   districtId: string,
   entities: readonly { kind: string; id: string | number }[],
+  options: ResolveOptions = {},
 ): Promise<ResolveCounts> {
   const touched = new Map<string, number[]>();
-  for (const e of entities) touched.set(e.kind, [...(touched.get(e.kind) ?? []), Number(e.id)]);
-  return resolveTouched(db, districtId, touched);
+  for (const e of entities) {
+    const ids = touched.get(e.kind);
+    if (ids) ids.push(Number(e.id));
+    else touched.set(e.kind, [Number(e.id)]);
+  }
+  return resolveTouched(db, districtId, touched, options);
 }
 
 /** Opens (or refreshes) the batch's conflicts and closes those its entities no longer have: sent, not awaited. */
