@@ -294,26 +294,32 @@ async function runIngest(
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
       const values: Record<string, Value> = { ...t.values };
-      const evidence = linkOnly.get(t.target.mapping.name)!;
-      const texts: Record<string, string> | null = t.addresses.some((c) => !evidence.has(c.field))
-        ? {}
-        : null;
+      // Link-only fields: compared when linking, then neither kept nor queued for review.
+      const linkOnlyFields = linkOnly.get(t.target.mapping.name)!;
+      const evidence: Record<string, Value> = {};
+      for (const field of linkOnlyFields)
+        if (values[field] !== undefined) {
+          evidence[field] = values[field];
+          delete values[field];
+        }
+      let texts: Record<string, string> | null = null;
       let unmatched: Record<string, string> | null = null;
       const waiting: { field: string; text: string }[] = [];
       let rowUncertain = false;
       for (const cell of t.addresses) {
-        // Evidence for linking only: matched, but neither kept nor queued for review.
-        if (evidence.has(cell.field)) {
-          const a =
-            cell.code !== '' && buildingOf(cell.code) !== undefined
-              ? cell.code
-              : cell.text && answer(cell.text).addressId;
-          if (a) values[cell.field] = a;
-          continue;
-        }
-        texts![cell.field] = cell.text || cell.code;
         // A code of the library is taken as is; otherwise the text is matched.
         const known = cell.code !== '' && buildingOf(cell.code) !== undefined;
+        const a: AddressAnswer = known
+          ? { addressId: cell.code, review: false }
+          : cell.text === ''
+            ? { addressId: null, review: false }
+            : answer(cell.text);
+        if (linkOnlyFields.has(cell.field)) {
+          if (a.addressId) evidence[cell.field] = a.addressId;
+          continue;
+        }
+        texts ??= {};
+        texts[cell.field] = cell.text || cell.code;
         if (cell.code !== '' && !known && cell.text !== '')
           problems.push({
             severity: 'warning',
@@ -322,11 +328,6 @@ async function runIngest(
             field: cell.field,
             reason: `${t.target.mapping.name}.${cell.field}: code ${cell.code} is not in the address library; the text was matched instead`,
           });
-        const a: AddressAnswer = known
-          ? { addressId: cell.code, review: false }
-          : cell.text === ''
-            ? { addressId: null, review: false }
-            : answer(cell.text);
         if (a.addressId) {
           values[cell.field] = a.addressId;
           addresses.matched += 1;
@@ -364,9 +365,9 @@ async function runIngest(
         values,
         sink.priorEntity(t.target.mapping.name, t.key),
         t.target.mapping.linkOn,
+        evidence,
       );
       links[result.status] += 1;
-      for (const field of evidence) delete values[field];
       entityOf.set(t.target.mapping.name, result.entityId);
       if (result.status === 'new' && result.entityId !== null) fresh.add(result.entityId);
       const record: StagedRecord = {

@@ -206,6 +206,31 @@ describe('probabilistic linking of records without an ID', () => {
   });
 });
 
+describe('evidence for linking only', () => {
+  it('tells apart two people of one name, and is not remembered as what the entity says', () => {
+    const linker = registry();
+    // An owner known by name alone: the room they own is where the first 张伟 lives.
+    const owner = linker.link('person', { name: '张伟' }, undefined, undefined, {
+      residence_address_id: 'R1',
+    });
+    expect(owner).toMatchObject({ status: 'probable', entityId: 1 });
+    expect(owner.link.comparisons?.map((c) => `${c.field}:${c.level}`)).toEqual([
+      'name:exact',
+      'residence_address_id:same_room',
+    ]);
+    // The second 张伟, by name and birth date, with a room he owns in building B1 as evidence.
+    expect(
+      linker.link('person', { name: '张伟', birth_date: '1975-06-30' }, undefined, undefined, {
+        residence_address_id: 'R2',
+      }),
+    ).toMatchObject({ status: 'probable', entityId: 2 });
+    // Had R2 been remembered as his, a nameless record born that day in R2 would join him.
+    expect(linker.link('person', { birth_date: '1975-06-30', residence_address_id: 'R2' }).status).toBe(
+      'new',
+    );
+  });
+});
+
 describe('comparison levels', () => {
   it('calls one changed character of a same-length name similar', () => {
     expect(similarName('陈一鸣', '陈一明')).toBe(true);

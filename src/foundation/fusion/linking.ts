@@ -275,14 +275,17 @@ export class Linker {
   /**
    * Links one record's values. `prior` is the entity an earlier delivery of the same record was
    * linked to (not by an exact key): it stays, so a re-delivered row never drifts to another entity.
+   * `evidence` is compared like the values but not remembered (link_only fields): the entity's
+   * compared values stay what its stored records say, whether the index was loaded or kept.
    */
   link(
     kind: EntityKind,
     given: Record<string, Value | undefined>,
     prior?: number,
     linkOn?: string,
+    evidence?: Record<string, Value>,
   ): LinkResult {
-    const values = withIdFacts(kind, given);
+    const values = withIdFacts(kind, evidence ? { ...given, ...evidence } : given);
     const index = this.kinds.get(kind);
     if (!index) throw new Error(`the linker has no index of ${kind}`);
     const def = ENTITIES[kind];
@@ -290,7 +293,7 @@ export class Linker {
     if (exactKey !== undefined) {
       const id = index.exact.get(exactKey);
       if (id !== undefined) {
-        this.remember(kind, id, values);
+        this.remember(kind, id, given);
         return { status: 'exact', entityId: id, link: EXACT[kind] };
       }
     }
@@ -298,13 +301,13 @@ export class Linker {
     if (exactKey === undefined && other !== undefined) {
       const id = index.secondary.get(linkOn!)?.get(String(other));
       if (id !== undefined) {
-        this.remember(kind, id, values);
+        this.remember(kind, id, given);
         return { status: 'exact', entityId: id, link: { method: 'exact', key: [linkOn!] } };
       }
     }
     const priorKey = prior === undefined ? undefined : index.keyed.get(prior);
     if (prior !== undefined && (exactKey === undefined || priorKey === undefined || priorKey === exactKey)) {
-      this.remember(kind, prior, values);
+      this.remember(kind, prior, given);
       return { status: 'probable', entityId: prior, link: KEPT };
     }
     if (!PROBABILISTIC_KINDS.has(kind)) {
@@ -317,7 +320,7 @@ export class Linker {
             reason: `no ${def.exactKey.join(' + ')} (an unmatched address waits in the review queue)`,
           },
         };
-      return this.create(kind, values, FIRST_OF_KEY[kind]);
+      return this.create(kind, given, FIRST_OF_KEY[kind]);
     }
 
     const scored = this.score(kind, index, values, exactKey !== undefined);
@@ -332,9 +335,9 @@ export class Linker {
     const clear = best !== undefined && best.score >= MATCH_WEIGHT && best.guardOk && !close;
     // A record with its own key that matches no one clearly is someone new, not a question for a
     // person: its key already tells it apart from every entity that has one.
-    if (!best) return this.create(kind, values, NO_CANDIDATE);
+    if (!best) return this.create(kind, given, NO_CANDIDATE);
     if (best.score < REVIEW_WEIGHT || (exactKey !== undefined && !clear)) {
-      return this.create(kind, values, {
+      return this.create(kind, given, {
         method: 'probabilistic',
         threshold,
         candidate: { id: best.id, score: best.score },
@@ -355,7 +358,7 @@ export class Linker {
       ...(runnerUp && { runnerUp: { id: runnerUp.id, score: runnerUp.score } }),
     };
     if (clear) {
-      this.remember(kind, best.id, values);
+      this.remember(kind, best.id, given);
       return { status: 'probable', entityId: best.id, link: info };
     }
     info.reason =
