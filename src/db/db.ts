@@ -318,6 +318,21 @@ export function csvField(value: unknown): string {
   return `"${text.includes('"') ? text.replaceAll('"', '""') : text}"`;
 }
 
+/**
+ * One value for a line that COPY reads in its text format (tab-separated, backslash escapes, \N for
+ * null). PGlite reads JSON-heavy rows this way about a fifth faster than CSV, where every quote of the
+ * JSON is doubled and read back in pairs.
+ */
+export function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text = Array.isArray(value) ? pgArrayLiteral(value) : String(value);
+  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]!) : text;
+}
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
 export function csvLine(values: unknown[]): string {
   return `${values.map(csvField).join(',')}\n`;
 }

@@ -208,7 +208,7 @@ export const policeFloating: SourceSpec = {
     },
     contradiction: {
       rate: 0.015,
-      note: 'of the tenants of a lease filed with housing, 现居住地址 is another room of the same building than the leased one (where the truth has them)',
+      note: 'of the tenants of a lease filed with housing and still in force after the October delivery, 现居住地址 is another room of the same building than the leased one (where the truth has them); a lease ended in October no longer says where anyone lives, so nothing could contradict the address',
     },
   },
   columns: [
@@ -235,9 +235,11 @@ export const policeFloating: SourceSpec = {
     let seq = 0;
     let checked = false;
     // Where a filed lease says a person lives: there an address written otherwise contradicts housing.
+    // Only a lease still in force after the last delivery: one ended in October no longer says where
+    // anyone lives, and with it goes the only source that could tell the address is wrong.
     const leasedHome = new Map<number, string>();
     for (const rental of world.rentals)
-      if (rental.delivery === 1 && rental.tenant.kind === 'person')
+      if (rental.delivery === 1 && rental.tenant.kind === 'person' && rental.terminated === null)
         leasedHome.set(rental.tenant.index, placeId(rental.place));
     for (const household of world.households) {
       if (household.residency !== 'floating' || household.arrived) continue;

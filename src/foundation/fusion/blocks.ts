@@ -3,16 +3,28 @@
 // arrays keyed by a 32-bit hash of the key (a collision only adds a candidate to score): about 20
 // bytes a key, where a Map cost about 45 (its entry, plus a heap number for every hash past the
 // small-integer range). Measured on the scale-0.1 demo: the people's table went from 29 MB to 11 MB.
+// The keys of several members keep their lists in one pool too: a JavaScript array per list cost
+// about 180 bytes (its object, and room for 17 ids from the first push), 23 of the 156 MB the
+// scale-0.1 demo left on the heap; the pool holds them in 4 bytes an id, with room to grow.
+
+/** Lists hold ids in 32 bits (a district's entities are counted in millions). */
+const MAX_ID = 0xffff_ffff;
 
 /** Slots filled at most to this share before the table doubles (linear probing stays short). */
 const MAX_LOAD = 0.6;
 
 export class BlockIndex {
   private hashes: Uint32Array;
-  /** An entity id (≥ 1), or -(i + 1) for a key of several members, listed in `lists[i]`; 0: empty. */
+  /** An entity id (≥ 1), or -(i + 1) for a key of several members, the i-th list; 0: empty. */
   private values: Float64Array;
-  private readonly lists: number[][] = [];
   private used = 0;
+  /** The lists: their ids in `pool`, from `listStart[i]`, `listLength[i]` of them in a room of `listRoom[i]`. */
+  private pool = new Uint32Array(1024);
+  private poolUsed = 0;
+  private listStart = new Uint32Array(256);
+  private listLength = new Uint32Array(256);
+  private listRoom = new Uint32Array(256);
+  private lists = 0;
 
   /** @param maxMembers a key with more members than this stops taking more (see `get`). */
   constructor(
@@ -30,7 +42,8 @@ export class BlockIndex {
 
   /** Adds an entity to a key's block (once in a row: adding the last member again does nothing). */
   add(key: string, id: number): void {
-    if (!(id >= 1)) throw new Error(`block members are entity ids from 1 up, not ${id}`);
+    if (!(id >= 1 && id <= MAX_ID))
+      throw new Error(`block members are entity ids from 1 to ${MAX_ID}, not ${id}`);
     const hash = hashKey(key);
     let slot = this.slotOf(hash);
     const value = this.values[slot]!;
@@ -43,13 +56,12 @@ export class BlockIndex {
       this.values[slot] = id;
       this.used += 1;
     } else if (value > 0) {
-      if (value !== id) {
-        this.lists.push([value, id]);
-        this.values[slot] = -this.lists.length;
-      }
+      if (value !== id) this.values[slot] = -(this.newList(value, id) + 1);
     } else {
-      const members = this.lists[-value - 1]!;
-      if (members.at(-1) !== id && members.length <= this.maxMembers) members.push(id);
+      const list = -value - 1;
+      const length = this.listLength[list]!;
+      if (this.pool[this.listStart[list]! + length - 1] !== id && length <= this.maxMembers)
+        this.append(list, id);
     }
   }
 
@@ -57,10 +69,51 @@ export class BlockIndex {
    * The members of a key's block, in the order added: one id, or a list (its length past
    * `maxMembers` when the key had more), or undefined.
    */
-  get(key: string): number | readonly number[] | undefined {
+  get(key: string): number | Uint32Array | undefined {
     const value = this.values[this.slotOf(hashKey(key))]!;
     if (value === 0) return undefined;
-    return value > 0 ? value : this.lists[-value - 1];
+    if (value > 0) return value;
+    const list = -value - 1;
+    const start = this.listStart[list]!;
+    return this.pool.subarray(start, start + this.listLength[list]!);
+  }
+
+  /** A list of two members; returns its number. */
+  private newList(first: number, second: number): number {
+    if (this.lists === this.listStart.length) {
+      this.listStart = grown(this.listStart);
+      this.listLength = grown(this.listLength);
+      this.listRoom = grown(this.listRoom);
+    }
+    const list = this.lists++;
+    const start = this.take(2);
+    this.pool[start] = first;
+    this.pool[start + 1] = second;
+    this.listStart[list] = start;
+    this.listLength[list] = 2;
+    this.listRoom[list] = 2;
+    return list;
+  }
+
+  /** Appends to a list, moving it to a room twice its size at the pool's end when full (the old room stays unused). */
+  private append(list: number, id: number): void {
+    const length = this.listLength[list]!;
+    if (length === this.listRoom[list]) {
+      const start = this.take(length * 2);
+      this.pool.copyWithin(start, this.listStart[list]!, this.listStart[list]! + length);
+      this.listStart[list] = start;
+      this.listRoom[list] = length * 2;
+    }
+    this.pool[this.listStart[list]! + length] = id;
+    this.listLength[list] = length + 1;
+  }
+
+  /** `n` free places at the pool's end. */
+  private take(n: number): number {
+    while (this.poolUsed + n > this.pool.length) this.pool = grown(this.pool);
+    const start = this.poolUsed;
+    this.poolUsed += n;
+    return start;
   }
 
   /** The slot holding `hash`, or the empty slot where it would go. */
@@ -82,6 +135,13 @@ export class BlockIndex {
       this.values[slot] = values[i]!;
     }
   }
+}
+
+/** The same values in an array twice as long. */
+function grown<T extends Float64Array | Uint32Array>(array: T): T {
+  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
 }
 
 /** FNV-1a, 32 bits. */

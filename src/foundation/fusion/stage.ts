@@ -8,7 +8,7 @@
 // and the later row (by its date, then its place) wins. A snapshot retires what it no longer lists.
 // The entities whose records changed are listed for resolution (MergeResult.touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
-import { csvField, type Db } from '../../db/db.ts';
+import { copyText, type Db } from '../../db/db.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
 
 export interface StagedRecord {
@@ -101,14 +101,14 @@ export function contentHash(fields: string, texts: string | null): number {
   return h >>> 0;
 }
 
-/** A link's CSV cell: empty (null) for a plain exact one; the shared (frozen) links of linking.ts are quoted once. */
+/** A link's COPY cell: null for a plain exact one; the shared (frozen) links of linking.ts are written once. */
 const linkCells = new WeakMap<LinkInfo, string>();
 function linkCell(link: LinkInfo): string {
-  if (isPlainExact(link)) return '';
-  if (!Object.isFrozen(link)) return csvField(JSON.stringify(link));
+  if (isPlainExact(link)) return copyText(null);
+  if (!Object.isFrozen(link)) return copyText(JSON.stringify(link));
   let cell = linkCells.get(link);
   if (cell === undefined) {
-    cell = csvField(JSON.stringify(link));
+    cell = copyText(JSON.stringify(link));
     linkCells.set(link, cell);
   }
   return cell;
@@ -301,11 +301,11 @@ export class RecordSink {
 
   private newLine(id: number, r: StagedRecord): string {
     const { districtId, source, feedId } = this.run;
-    return `${districtId},${id},${csvField(source)},${csvField(r.target)},${csvField(r.recordKey)},${r.entityKind},${r.entityId ?? ''},${r.status},${linkCell(r.link)},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${feedId},${r.rowNumber},${r.observedAt},${feedId},${contentHash(r.fields, r.unmatchedTexts)}\n`;
+    return `${districtId}\t${id}\t${copyText(source)}\t${copyText(r.target)}\t${copyText(r.recordKey)}\t${r.entityKind}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${feedId}\t${r.rowNumber}\t${r.observedAt}\t${feedId}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
   private stagingLine(id: number, state: State, r: StagedRecord): string {
-    return `${id},${state},${r.rowNumber},${csvField(r.target)},${r.entityId ?? ''},${r.status},${linkCell(r.link)},${csvField(r.fields)},${r.texts === null ? '' : csvField(r.texts)},${r.observedAt},${contentHash(r.fields, r.unmatchedTexts)}\n`;
+    return `${id}\t${state}\t${r.rowNumber}\t${copyText(r.target)}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${r.observedAt}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
   /** Writes what was added so far: new records into source_records, the others into staging. */
@@ -317,14 +317,11 @@ export class RecordSink {
     this.stagedLines = [];
     await Promise.all([
       newLines.length > 0 &&
-        this.db.copyFrom(
-          `COPY source_records (${NEW_COLUMNS}) FROM STDIN WITH (FORMAT csv)`,
-          newLines.join(''),
-        ),
+        this.db.copyFrom(`COPY source_records (${NEW_COLUMNS}) FROM STDIN`, newLines.join('')),
       stagedLines.length > 0 &&
         this.db.copyFrom(
           `COPY feed_staging (record_id, state, row_number, target, entity_id, link_status, link, fields, texts, observed_at, content_hash)
-           FROM STDIN WITH (FORMAT csv)`,
+           FROM STDIN`,
           stagedLines.join(''),
         ),
     ]);

@@ -132,7 +132,7 @@ export const SOURCE_CHECKS: readonly SourceCheckDef[] = [
     name: 'uniqueness.duplicate_entity',
     dimension: 'uniqueness',
     description:
-      'records of two registry entities that look like one (same name; a component surveyed twice)',
+      'records of two registry entities that look like one (same name; a component surveyed twice), or a company a register lists twice (once in review)',
     denominator: 'records',
     warnAbove: 0.05,
     failAbove: 0.5,
@@ -358,6 +358,23 @@ export async function collectFindings(db: Db, sources: readonly string[] | null)
                    FROM pairs p JOIN source_records r ON r.district_id = p.district_id AND r.entity_kind = 'person'
                     AND r.entity_id = p.id AND r.retired_by_feed IS NULL
                   WHERE ${srcFilter('r.source')}`);
+  // A legal entity the same source lists twice, once by a key the linking could not place (an old
+  // tax number): the record waits in review, and its best candidate already has a record of that
+  // source and target. A register lists a company once, so the records of both are findings.
+  await insert(`WITH pairs AS (
+                   SELECT r.district_id, r.id AS record_id, o.id AS other_id, (r.link->'candidate'->>'id')::bigint AS entity_id
+                     FROM source_records r
+                     JOIN source_records o ON o.district_id = r.district_id AND o.entity_kind = r.entity_kind
+                      AND o.entity_id = (r.link->'candidate'->>'id')::bigint AND o.source = r.source
+                      AND o.target = r.target AND o.retired_by_feed IS NULL
+                    WHERE r.link_status = 'review' AND r.entity_kind = 'legal_entity' AND r.retired_by_feed IS NULL
+                      AND ${srcFilter('r.source')}),
+                 flagged AS (
+                   SELECT district_id, record_id AS id, entity_id FROM pairs
+                   UNION SELECT district_id, other_id, entity_id FROM pairs)
+                 SELECT 'uniqueness.duplicate_entity', r.source, r.target, 'link', r.feed_id, r.row_number, r.record_key,
+                        'legal entity ' || f.entity_id || ' and a record in review that is most like it: the same source lists it twice'
+                   FROM flagged f JOIN source_records r ON r.district_id = f.district_id AND r.id = f.id`);
   // Pairs are found through ~5 m cells (a component meets those of its own and the 8 neighbouring
   // cells), each an index lookup, so the work stays linear whatever the planner's statistics say:
   // joined on grid and type alone, PostgreSQL once spilled 50 GB of temporary files on the 250,000
@@ -382,8 +399,7 @@ export async function collectFindings(db: Db, sources: readonly string[] | null)
                      WHERE r.district_id = c.district_id AND r.entity_kind = 'city_component' AND r.entity_id = c.id
                        AND r.retired_by_feed IS NULL AND ${srcFilter('r.source')}
                     OFFSET 0) r
-                  WHERE o.id <> c.id AND o.grid_id IS NOT DISTINCT FROM c.grid_id
-                    AND o.address_id IS NOT DISTINCT FROM c.address_id
+                  WHERE o.id <> c.id AND o.address_id IS NOT DISTINCT FROM c.address_id
                     AND abs(o.lat - c.lat) < 0.000045 AND abs(o.lng - c.lng) < 0.000049`);
 
   // Conflicts: every claim of an open conflict is a finding of its record; a claim older than the

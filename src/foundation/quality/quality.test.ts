@@ -8,6 +8,7 @@ import { type Ctx, systemCtx } from '../access/context.ts';
 import { seedMatchLibrary } from '../address/match/testing.ts';
 import { ingestFeed } from '../fusion/ingest.ts';
 import {
+  creditCode,
   ELDERLY_HEADER,
   ELDERLY_MAPPING,
   HOUSEHOLD_HEADER,
@@ -190,6 +191,46 @@ describe(`data quality on ${testEngine}`, () => {
       found: 1,
       foundBy: { 'completeness.identifier': 1 },
     });
+  });
+
+  it('flags a company a register lists twice, once under a key the linking left in review', async () => {
+    const tax = writeMapping(
+      dir,
+      'tax',
+      `source: tax
+title: 纳税人 (test fixture)
+department: 税务局
+format: { encoding: utf-8 }
+priority: 50
+targets:
+  taxpayer:
+    entity: legal_entity
+    key: [纳税人识别号]
+    fields:
+      credit_code: { column: 纳税人识别号, when: { column: 纳税人识别号, matches: "^[0-9A-Z]{18}$" } }
+      name: { column: 纳税人名称, required: true }
+      attributes.tax_number: { column: 纳税人识别号, type: text, when: { column: 纳税人识别号, matches: "^[0-9]{15}$" } }
+`,
+    );
+    const code = creditCode(7);
+    await ingestFeed(
+      ctx(),
+      tax,
+      writeCsv(dir, 'tax_20260930.csv', [
+        ['纳税人识别号', '纳税人名称'],
+        [code, '深圳市福田区辉祥社会工作服务中心'], // 1
+        ['440304345857309', '深圳市福田区辉祥社会工作服务中心'], // 2: its old tax number, the name alone to link on
+        [creditCode(8), '深圳市福田区另一家公司'], // 3
+      ]),
+    );
+    const [review] = await db.query<{ link_status: string }>(
+      `SELECT link_status FROM source_records WHERE source = 'tax' AND row_number = 2`,
+    );
+    expect(review!.link_status).toBe('review');
+    const { checks } = await qualityReport(ctx());
+    const duplicates = check(checks, 'tax', 'uniqueness.duplicate_entity');
+    expect(duplicates.observed.failing).toBe(2);
+    expect(duplicates.examples.map((e) => e.row).sort()).toEqual([1, 2]);
   });
 
   it('reports an injected error no check flags', async () => {

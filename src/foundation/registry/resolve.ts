@@ -10,7 +10,7 @@
 // faster than jsonb_each + DISTINCT ON on PGlite, where most of the time went), and the rows written
 // back with COPY and one upsert per batch, which rewrites only rows that changed.
 import { analyzeIfGrown } from '../../db/analyze.ts';
-import { csvField, type Db } from '../../db/db.ts';
+import { copyText, type Db } from '../../db/db.ts';
 import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityDef, type EntityKind, type FieldDef } from './model.ts';
 
@@ -118,16 +118,12 @@ export async function resolveTouched(
       const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
       if (batch.created) {
         // One source made them all in this run: no registry row, no conflicts yet.
-        writes.add(
-          db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, rows),
-        );
+        writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
         counts.inserted += resolved.length;
         continue;
       }
       writes.add(db.exec(`TRUNCATE ${writer.temp}`));
-      writes.add(
-        db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`, rows),
-      );
+      writes.add(db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN`, rows));
       writes.add(db.query<{ inserted: number; updated: number }>(writer.upsert), ([upserted]) => {
         counts.inserted += upserted?.inserted ?? 0;
         counts.updated += upserted?.updated ?? 0;
@@ -238,11 +234,11 @@ function recordConflicts(
   if (disputes.length > 0) {
     writes.add(
       db.copyFrom(
-        'COPY resolve_disputed (entity_id, field, claims, winner) FROM STDIN WITH (FORMAT csv)',
+        'COPY resolve_disputed (entity_id, field, claims, winner) FROM STDIN',
         disputes
           .map(
             (d) =>
-              `${d.entityId},${csvField(d.field)},${csvField(JSON.stringify(d.claims.map(({ key: _key, ...claim }) => claim)))},${d.claims[0]!.recordId}\n`,
+              `${d.entityId}\t${copyText(d.field)}\t${copyText(JSON.stringify(d.claims.map(({ key: _key, ...claim }) => claim)))}\t${d.claims[0]!.recordId}\n`,
           )
           .join(''),
       ),
@@ -403,15 +399,13 @@ interface RowWriter {
   upsert: string;
 }
 
-/** A registry column's CSV cell (a point: two, lng and lat) for COPY from a resolved value. */
+/** A registry column's COPY cell (a point: two, lng and lat) from a resolved value. */
 function cell(def: FieldDef, value: unknown): string {
   if (def.type === 'point') {
     const [lng, lat] = Array.isArray(value) ? (value as number[]) : [];
-    return `${lng === undefined ? '' : String(lng)},${lat === undefined ? '' : String(lat)}`;
+    return `${copyText(lng)}\t${copyText(lat)}`;
   }
-  if (value === undefined || value === null) return '';
-  if (Array.isArray(value)) return csvField(value);
-  return typeof value === 'string' ? csvField(value) : String(value);
+  return copyText(value);
 }
 
 function rowWriter(def: EntityDef): RowWriter {
@@ -425,7 +419,7 @@ function rowWriter(def: EntityDef): RowWriter {
     temp,
     columns,
     line(districtId, e, grids) {
-      const district = csvField(districtId);
+      const district = copyText(districtId);
       const attributes: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(e.values))
         if (k.startsWith(ATTRIBUTE_PREFIX)) attributes[k.slice(ATTRIBUTE_PREFIX.length)] = v;
@@ -436,9 +430,9 @@ function rowWriter(def: EntityDef): RowWriter {
         grid = def.fields[f]!.type === 'address' ? grids.get(v) : v;
         if (grid) break;
       }
-      let line = `${district},${e.id}`;
-      for (const [name, f] of fields) line += `,${cell(f, e.values[name])}`;
-      return `${line},${grid === undefined ? '' : csvField(grid)},${csvField(JSON.stringify(attributes))},${csvField(JSON.stringify(e.fieldSources))}\n`;
+      let line = `${district}\t${e.id}`;
+      for (const [name, f] of fields) line += `\t${cell(f, e.values[name])}`;
+      return `${line}\t${copyText(grid)}\t${copyText(JSON.stringify(attributes))}\t${copyText(JSON.stringify(e.fieldSources))}\n`;
     },
     upsert: `
       WITH upserted AS (
