@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from './db.ts';
-import { csvLine, openDb } from './db.ts';
+import { copyText, csvLine, openDb } from './db.ts';
 import { migrate, migrationFiles } from './migrate.ts';
 import { createTestDb, type TestDb, testEngine } from './testing.ts';
 
@@ -30,6 +30,21 @@ describe(`database on ${testEngine}`, () => {
     expect(rows).toEqual([
       { a: 'x,"y"', b: null, c: ['p', 'q r'] },
       { a: '多行\n文本', b: '', c: [] },
+    ]);
+  });
+
+  it('copies text-format rows, including backslashes, tabs, newlines, JSON, nulls and arrays', async () => {
+    await db.exec('CREATE TABLE copy_text_probe (a text, b jsonb, c text[], d text)');
+    const line = (values: unknown[]) => `${values.map(copyText).join('\t')}\n`;
+    const json = JSON.stringify({ name: '张"三', path: 'C:\\x', note: 'a\tb\nc' });
+    const data = line(['a\\b\tc\r\nd', json, ['p', 'q "r"', 's\\t'], null]) + line(['', null, [], '\\N']);
+    expect(await db.copyFrom('COPY copy_text_probe (a, b, c, d) FROM STDIN', data)).toBe(2);
+    const rows = await db.query<{ a: string; b: unknown; c: string[]; d: string | null }>(
+      'SELECT * FROM copy_text_probe ORDER BY a DESC',
+    );
+    expect(rows).toEqual([
+      { a: 'a\\b\tc\r\nd', b: JSON.parse(json), c: ['p', 'q "r"', 's\\t'], d: null },
+      { a: '', b: null, c: [], d: '\\N' },
     ]);
   });
 
