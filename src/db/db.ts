@@ -326,10 +326,9 @@ export function csvField(value: unknown): string {
 export function copyText(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   const text = Array.isArray(value) ? pgArrayLiteral(value) : String(value);
-  return COPY_SPECIAL.test(text) ? text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]!) : text;
+  return text.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]!);
 }
 
-const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIALS = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 

@@ -285,7 +285,9 @@ export class Linker {
     linkOn?: string,
     evidence?: Record<string, Value>,
   ): LinkResult {
-    const values = withIdFacts(kind, evidence ? { ...given, ...evidence } : given);
+    // The ID's birth date and sex worked out once, for comparing and for remembering.
+    const stated = withIdFacts(kind, given);
+    const values = evidence ? { ...stated, ...evidence } : stated;
     const index = this.kinds.get(kind);
     if (!index) throw new Error(`the linker has no index of ${kind}`);
     const def = ENTITIES[kind];
@@ -293,7 +295,7 @@ export class Linker {
     if (exactKey !== undefined) {
       const id = index.exact.get(exactKey);
       if (id !== undefined) {
-        this.remember(kind, id, given);
+        this.remember(kind, id, stated);
         return { status: 'exact', entityId: id, link: EXACT[kind] };
       }
     }
@@ -301,13 +303,13 @@ export class Linker {
     if (exactKey === undefined && other !== undefined) {
       const id = index.secondary.get(linkOn!)?.get(String(other));
       if (id !== undefined) {
-        this.remember(kind, id, given);
+        this.remember(kind, id, stated);
         return { status: 'exact', entityId: id, link: { method: 'exact', key: [linkOn!] } };
       }
     }
     const priorKey = prior === undefined ? undefined : index.keyed.get(prior);
     if (prior !== undefined && (exactKey === undefined || priorKey === undefined || priorKey === exactKey)) {
-      this.remember(kind, prior, given);
+      this.remember(kind, prior, stated);
       return { status: 'probable', entityId: prior, link: KEPT };
     }
     if (!PROBABILISTIC_KINDS.has(kind)) {
@@ -320,7 +322,7 @@ export class Linker {
             reason: `no ${def.exactKey.join(' + ')} (an unmatched address waits in the review queue)`,
           },
         };
-      return this.create(kind, given, FIRST_OF_KEY[kind]);
+      return this.create(kind, stated, FIRST_OF_KEY[kind]);
     }
 
     const scored = this.score(kind, index, values, exactKey !== undefined);
@@ -335,9 +337,9 @@ export class Linker {
     const clear = best !== undefined && best.score >= MATCH_WEIGHT && best.guardOk && !close;
     // A record with its own key that matches no one clearly is someone new, not a question for a
     // person: its key already tells it apart from every entity that has one.
-    if (!best) return this.create(kind, given, NO_CANDIDATE);
+    if (!best) return this.create(kind, stated, NO_CANDIDATE);
     if (best.score < REVIEW_WEIGHT || (exactKey !== undefined && !clear)) {
-      return this.create(kind, given, {
+      return this.create(kind, stated, {
         method: 'probabilistic',
         threshold,
         candidate: { id: best.id, score: best.score },
@@ -358,7 +360,7 @@ export class Linker {
       ...(runnerUp && { runnerUp: { id: runnerUp.id, score: runnerUp.score } }),
     };
     if (clear) {
-      this.remember(kind, best.id, given);
+      this.remember(kind, best.id, stated);
       return { status: 'probable', entityId: best.id, link: info };
     }
     info.reason =

@@ -361,14 +361,18 @@ export async function collectFindings(db: Db, sources: readonly string[] | null)
   // A legal entity the same source lists twice, once by a key the linking could not place (an old
   // tax number): the record waits in review, and its best candidate already has a record of that
   // source and target. A register lists a company once, so the records of both are findings.
-  await insert(`WITH pairs AS (
-                   SELECT r.district_id, r.id AS record_id, o.id AS other_id, (r.link->'candidate'->>'id')::bigint AS entity_id
+  await insert(`WITH pending AS (
+                   SELECT r.district_id, r.id, r.entity_kind, r.source, r.target,
+                          (r.link->'candidate'->>'id')::bigint AS candidate
                      FROM source_records r
-                     JOIN source_records o ON o.district_id = r.district_id AND o.entity_kind = r.entity_kind
-                      AND o.entity_id = (r.link->'candidate'->>'id')::bigint AND o.source = r.source
-                      AND o.target = r.target AND o.retired_by_feed IS NULL
                     WHERE r.link_status = 'review' AND r.entity_kind = 'legal_entity' AND r.retired_by_feed IS NULL
                       AND ${srcFilter('r.source')}),
+                 pairs AS (
+                   SELECT p.district_id, p.id AS record_id, o.id AS other_id, p.candidate AS entity_id
+                     FROM pending p
+                     JOIN source_records o ON o.district_id = p.district_id AND o.entity_kind = p.entity_kind
+                      AND o.entity_id = p.candidate AND o.source = p.source AND o.target = p.target
+                      AND o.retired_by_feed IS NULL),
                  flagged AS (
                    SELECT district_id, record_id AS id, entity_id FROM pairs
                    UNION SELECT district_id, other_id, entity_id FROM pairs)
@@ -381,7 +385,7 @@ export async function collectFindings(db: Db, sources: readonly string[] | null)
   // components of scale 1; and with statistics from before the components came, PGlite scanned every
   // cell for each component record (over half an hour). Both sides are index lookups here.
   await db.exec(`CREATE TEMP TABLE quality_component_cells ON COMMIT DROP AS
-                   SELECT district_id, id, code, type, grid_id, address_id, lat, lng,
+                   SELECT district_id, id, code, type, address_id, lat, lng,
                           floor(lat / 0.000045)::bigint AS cy, floor(lng / 0.000049)::bigint AS cx
                      FROM city_components WHERE lat IS NOT NULL AND lng IS NOT NULL;
                  CREATE INDEX ON quality_component_cells (district_id, type, cy, cx);

@@ -212,13 +212,12 @@ targets:
       attributes.tax_number: { column: 纳税人识别号, type: text, when: { column: 纳税人识别号, matches: "^[0-9]{15}$" } }
 `,
     );
-    const code = creditCode(7);
     await ingestFeed(
       ctx(),
       tax,
       writeCsv(dir, 'tax_20260930.csv', [
         ['纳税人识别号', '纳税人名称'],
-        [code, '深圳市福田区辉祥社会工作服务中心'], // 1
+        [creditCode(7), '深圳市福田区辉祥社会工作服务中心'], // 1
         ['440304345857309', '深圳市福田区辉祥社会工作服务中心'], // 2: its old tax number, the name alone to link on
         [creditCode(8), '深圳市福田区另一家公司'], // 3
       ]),
