@@ -12,6 +12,7 @@ import type { Db } from '../../db/db.ts';
 import { residentIdInfo } from '../registry/checksums.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityKind } from '../registry/model.ts';
 import { BlockIndex } from './blocks.ts';
+import { IdSet } from './id-set.ts';
 import type { Value } from './values.ts';
 
 export type LinkStatus = 'exact' | 'probable' | 'new' | 'review' | 'unlinked' | 'confirmed';
@@ -132,18 +133,31 @@ const PROBABILISTIC_KINDS: ReadonlySet<EntityKind> = new Set(['person', 'legal_e
 
 /** The values an entity is compared on; several per field once more sources have spoken. */
 type Known = Record<string, string[]>;
-/** As kept: one value as a string (nearly always), several as an array — memory is what limits scale. */
-type Stored = Record<string, string | string[]>;
+
+// As kept, one string per entity — memory is what limits scale: the compared fields in
+// comparedFields order, separated by FIELD_SEP, each field's values by VALUE_SEP. An object and a
+// string per field cost about twice as much (1.55 M people at scale 1). A value holding either
+// separator is not remembered (no real name, date, phone or address id does).
+const FIELD_SEP = '\u001f';
+const VALUE_SEP = '\u001e';
+const packable = (value: string) => !value.includes(FIELD_SEP) && !value.includes(VALUE_SEP);
+
+function unpack(fields: readonly string[], packed: string): string[][] {
+  const parts = packed.split(FIELD_SEP);
+  return fields.map((_, i) => (parts[i] ? parts[i]!.split(VALUE_SEP) : []));
+}
+
+const pack = (lists: readonly string[][]): string => lists.map((l) => l.join(VALUE_SEP)).join(FIELD_SEP);
 
 export interface KindIndex {
   exact: Map<string, number>;
-  /** Probabilistic kinds only. */
-  known: Map<number, Stored>;
+  /** Probabilistic kinds only: the compared values, packed (see `pack`). */
+  known: Map<number, string>;
   blocks: BlockIndex;
   /** The same, of entities without an exact key: the only candidates of a record that has one. */
   unkeyedBlocks: BlockIndex;
-  /** The exact key of each entity that has one: a record with another key is never that entity. */
-  keyed: Map<number, string>;
+  /** The entities that have an exact key: a record with another key is never one of them. */
+  keyed: IdSet;
   nameCounts: Map<string, number>;
   /** Other fields that find an entity exactly (a school code), as mappings ask (link_on). */
   secondary: Map<string, Map<string, number>>;
@@ -233,7 +247,7 @@ export class Linker {
       known: new Map(),
       blocks: new BlockIndex(MAX_BLOCK),
       unkeyedBlocks: new BlockIndex(MAX_BLOCK),
-      keyed: new Map(),
+      keyed: new IdSet(),
       nameCounts: new Map(),
       secondary: new Map(secondary.map((field) => [field, new Map()])),
     };
@@ -307,8 +321,9 @@ export class Linker {
         return { status: 'exact', entityId: id, link: { method: 'exact', key: [linkOn!] } };
       }
     }
-    const priorKey = prior === undefined ? undefined : index.keyed.get(prior);
-    if (prior !== undefined && (exactKey === undefined || priorKey === undefined || priorKey === exactKey)) {
+    // The prior entity stays unless the record has a key and the entity another one (had it this
+    // key, the exact lookup above would have found it).
+    if (prior !== undefined && (exactKey === undefined || !index.keyed.has(prior))) {
       this.remember(kind, prior, stated);
       return { status: 'probable', entityId: prior, link: KEPT };
     }
@@ -395,27 +410,25 @@ export class Linker {
     const exactKey = exactKeyOf(kind, values);
     if (exactKey !== undefined && !index.exact.has(exactKey)) {
       index.exact.set(exactKey, id);
-      if (!index.keyed.has(id)) index.keyed.set(id, exactKey);
+      index.keyed.add(id);
     }
     for (const [field, map] of index.secondary) {
       const v = values[field];
       if (v !== undefined && v !== '' && !map.has(String(v))) map.set(String(v), id);
     }
     if (!PROBABILISTIC_KINDS.has(kind)) return;
-    let known = index.known.get(id);
-    if (!known) {
-      known = {};
-      index.known.set(id, known);
-    }
-    for (const field of comparedFields(kind)) {
+    const fields = comparedFields(kind);
+    const packed = index.known.get(id);
+    const lists = packed === undefined ? fields.map(() => []) : unpack(fields, packed);
+    let changed = packed === undefined;
+    fields.forEach((field, i) => {
       const value = values[field];
-      if (typeof value !== 'string' || value === '') continue;
-      const held = known[field];
-      if (held === undefined) known[field] = value;
-      else if (held === value || (Array.isArray(held) && held.includes(value))) continue;
-      else known[field] = Array.isArray(held) ? [...held, value] : [held, value];
+      if (typeof value !== 'string' || value === '' || !packable(value) || lists[i]!.includes(value)) return;
+      lists[i]!.push(value);
+      changed = true;
       if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
-    }
+    });
+    if (changed) index.known.set(id, pack(lists));
     const unkeyed = !index.keyed.has(id);
     for (const key of this.blockingKeys(kind, values)) {
       index.blocks.add(key, id);
@@ -472,9 +485,9 @@ export class Linker {
         seen.add(id);
         // A record with its own key is never an entity that has another one.
         if (hasExactKey && index.keyed.has(id)) continue;
-        const stored = index.known.get(id);
-        if (!stored) continue;
-        const known = expand(stored);
+        const packed = index.known.get(id);
+        if (packed === undefined) continue;
+        const known = expand(kind, packed);
         scored.push(
           kind === 'person'
             ? this.comparePerson(index, values, id, known)
@@ -578,9 +591,13 @@ export class Linker {
   }
 }
 
-function expand(stored: Stored): Known {
+function expand(kind: EntityKind, packed: string): Known {
+  const fields = comparedFields(kind);
+  const lists = unpack(fields, packed);
   const known: Known = {};
-  for (const [field, v] of Object.entries(stored)) known[field] = typeof v === 'string' ? [v] : v;
+  fields.forEach((field, i) => {
+    if (lists[i]!.length > 0) known[field] = lists[i]!;
+  });
   return known;
 }
 
@@ -607,11 +624,18 @@ function pushSame(
   out.push(comparison(field, level, levels[level]));
 }
 
+const PERSON_COMPARED = ['name', 'birth_date', 'sex', 'phone', 'residence_address_id'] as const;
+const ENTITY_COMPARED = [
+  'name',
+  'legal_rep',
+  'phone',
+  'operating_address_id',
+  'registered_address_id',
+] as const;
+
 /** The fields a kind is compared (and blocked) on. */
-function comparedFields(kind: EntityKind): string[] {
-  return kind === 'person'
-    ? ['name', 'birth_date', 'sex', 'phone', 'residence_address_id']
-    : ['name', 'legal_rep', 'phone', 'operating_address_id', 'registered_address_id'];
+function comparedFields(kind: EntityKind): readonly string[] {
+  return kind === 'person' ? PERSON_COMPARED : ENTITY_COMPARED;
 }
 
 /** The fields probabilistic linking compares a kind on (none for kinds linked by their key alone). */

@@ -10,6 +10,7 @@
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { copyText, type Db } from '../../db/db.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
+import { RecordTable, type State } from './record-table.ts';
 
 export interface StagedRecord {
   rowNumber: number;
@@ -33,23 +34,10 @@ export interface StagedRecord {
   uncertain: boolean;
 }
 
-type State = 'new' | 'unchanged' | 'changed' | 'stale' | 'replace';
 type Counted = Exclude<State, 'replace'>;
 
-/** A record of the source, as held before this feed and as this feed has it so far. */
-interface Entry {
-  id: number;
-  /** The version held in the database; null for a key this feed brings first. */
-  held: {
-    entity: number | null;
-    confirmed: boolean;
-    observedMs: number;
-    hash: number;
-    retired: boolean;
-  } | null;
-  /** This feed's version, once a row had the key. */
-  run: { row: number; observedMs: number; hash: number; state: State; entity: number | null } | null;
-}
+const ROW_INSERTED = 1;
+const ROW_UPDATED = 2;
 
 export interface MergeResult {
   /** Entity ids by kind whose records this feed added, changed or retired: to resolve. */
@@ -118,12 +106,14 @@ const NEW_COLUMNS =
   'district_id, id, source, target, record_key, entity_kind, entity_id, link_status, link, fields, texts, feed_id, row_number, observed_at, first_feed_id, content_hash';
 
 export class RecordSink {
-  private readonly entries = new Map<string, Entry>();
+  /** The source's records, as held before this feed and as this feed has them so far. */
+  private readonly entries = new RecordTable();
   private newLines: string[] = [];
   private stagedLines: string[] = [];
   private losers: { row: number; target: string }[] = [];
   private readonly touched = new Map<string, Set<number>>();
-  private readonly rowStates = new Map<number, { inserted: boolean; updated: boolean }>();
+  /** Per file row (they count from 1): INSERTED and UPDATED bits, as its records were. */
+  private rowChanges = new Uint8Array(1024);
   private readonly reviewRows = new Set<number>();
   private readonly stale: MergeResult['stale'] = [];
   private readonly contradictions: MergeResult['contradictions'] = [];
@@ -180,16 +170,12 @@ export class RecordSink {
         [run.districtId, run.source, after],
       );
       for (const r of rows)
-        sink.entries.set(`${r.target}\u0000${r.record_key}`, {
-          id: Number(r.record),
-          held: {
-            entity: r.entity_id === null ? null : Number(r.entity_id),
-            confirmed: r.link_status === 'confirmed',
-            observedMs: new Date(r.observed_at).getTime(),
-            hash: Number(r.content_hash),
-            retired: r.retired,
-          },
-          run: null,
+        sink.entries.add(r.target, r.record_key, Number(r.record), {
+          entity: r.entity_id === null ? null : Number(r.entity_id),
+          confirmed: r.link_status === 'confirmed',
+          observedMs: new Date(r.observed_at).getTime(),
+          hash: Number(r.content_hash),
+          retired: r.retired,
         });
       if (rows.length < page) break;
       after = Number(rows.at(-1)!.record);
@@ -199,7 +185,8 @@ export class RecordSink {
 
   /** The entity an earlier delivery linked this record to, so a re-delivery keeps the link. */
   priorEntity(target: string, key: string): number | undefined {
-    return this.entries.get(`${target}\u0000${key}`)?.held?.entity ?? undefined;
+    const slot = this.entries.slotOf(target, key);
+    return slot === undefined ? undefined : (this.entries.held(slot)?.entity ?? undefined);
   }
 
   /** A rejected row still lists its keys in a snapshot: what it names has not left. */
@@ -212,43 +199,41 @@ export class RecordSink {
    * that says the same as an earlier row names that row (`of`).
    */
   add(r: StagedRecord): { id: number; state: State | 'repeat'; of?: number } {
-    const key = `${r.target}\u0000${r.recordKey}`;
     const hash = contentHash(r.fields, r.unmatchedTexts);
     const observedMs = Date.parse(r.observedAt);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = { id: this.takeRecordId(), held: null, run: null };
-      this.entries.set(key, entry);
-    }
-    const previous = entry.run;
+    const entries = this.entries;
+    const slot =
+      entries.slotOf(r.target, r.recordKey) ?? entries.add(r.target, r.recordKey, this.takeRecordId());
+    const id = entries.idOf(slot);
+    const previous = entries.run(slot);
     if (previous) {
       this.counts.duplicate += 1;
-      if (previous.hash === hash) return { id: entry.id, state: 'repeat', of: previous.row };
+      if (previous.hash === hash) return { id, state: 'repeat', of: previous.row };
       // Rows come in file order: the later one wins unless it is older by its own date.
       const laterWins = observedMs >= previous.observedMs;
       this.contradictions.push({
         row: laterWins ? previous.row : r.rowNumber,
         keptRow: laterWins ? r.rowNumber : previous.row,
         target: r.target,
-        recordId: entry.id,
+        recordId: id,
         fields: [],
         ...(!laterWins && { loserJson: { fields: r.fields, texts: r.texts } }),
       });
-      if (!laterWins) return { id: entry.id, state: 'repeat' };
+      if (!laterWins) return { id, state: 'repeat' };
       if (previous.entity !== null) this.touch(r.entityKind, previous.entity);
       if (previous.state === 'replace') this.losers.push({ row: previous.row, target: r.target });
       if (previous.state === 'new' || previous.state === 'replace') {
         // Copied in already: the kept row overwrites it, as one new record.
-        entry.run = { row: r.rowNumber, observedMs, hash, state: 'replace', entity: r.entityId };
+        entries.setRun(slot, { row: r.rowNumber, observedMs, hash, state: 'replace', entity: r.entityId });
         this.markRow(r.rowNumber, 'inserted');
-        this.stage(entry, 'replace', r);
-        return { id: entry.id, state: 'replace' };
+        this.stage(id, 'replace', r);
+        return { id, state: 'replace' };
       }
       if (previous.state === 'changed' || previous.state === 'stale')
         this.losers.push({ row: previous.row, target: r.target });
       this.counts[previous.state] -= 1;
     }
-    const held = entry.held;
+    const held = entries.held(slot);
     const state: State = !held
       ? 'new'
       : observedMs < held.observedMs
@@ -256,7 +241,7 @@ export class RecordSink {
         : held.hash === hash && !held.retired && (held.entity === r.entityId || held.confirmed)
           ? 'unchanged'
           : 'changed';
-    entry.run = { row: r.rowNumber, observedMs, hash, state, entity: r.entityId };
+    entries.setRun(slot, { row: r.rowNumber, observedMs, hash, state, entity: r.entityId });
     this.counts[state] += 1;
     this.markRow(r.rowNumber, state === 'new' ? 'inserted' : state === 'changed' ? 'updated' : undefined);
     if (state === 'stale') {
@@ -265,29 +250,33 @@ export class RecordSink {
         target: r.target,
         heldAsOf: new Date(held!.observedMs).toISOString(),
       });
-      this.stagedLines.push(this.stagingLine(entry.id, state, r));
+      this.stagedLines.push(this.stagingLine(id, state, r));
     } else if (state === 'new') {
       if (r.uncertain) this.reviewRows.add(r.rowNumber);
       if (r.entityId !== null) this.touch(r.entityKind, r.entityId);
-      this.newLines.push(this.newLine(entry.id, r));
+      this.newLines.push(this.newLine(id, r));
     } else if (state === 'changed') {
       if (held!.entity !== null) this.touch(r.entityKind, held!.entity);
-      this.stage(entry, state, r);
+      this.stage(id, state, r);
     }
-    return { id: entry.id, state };
+    return { id, state };
   }
 
   /** A changed or replacing version: staged for the UPDATE, its entity touched. */
-  private stage(entry: Entry, state: State, r: StagedRecord): void {
+  private stage(id: number, state: State, r: StagedRecord): void {
     if (r.uncertain) this.reviewRows.add(r.rowNumber);
     if (r.entityId !== null) this.touch(r.entityKind, r.entityId);
-    this.stagedLines.push(this.stagingLine(entry.id, state, r));
+    this.stagedLines.push(this.stagingLine(id, state, r));
   }
 
   private markRow(row: number, change: 'inserted' | 'updated' | undefined): void {
-    const state = this.rowStates.get(row) ?? { inserted: false, updated: false };
-    if (change) state[change] = true;
-    this.rowStates.set(row, state);
+    if (!change) return;
+    if (row >= this.rowChanges.length) {
+      const bigger = new Uint8Array(Math.max(row + 1, Math.ceil(this.rowChanges.length * 1.5)));
+      bigger.set(this.rowChanges);
+      this.rowChanges = bigger;
+    }
+    this.rowChanges[row]! |= change === 'inserted' ? ROW_INSERTED : ROW_UPDATED;
   }
 
   private touch(kind: string, id: number): void {
@@ -376,9 +365,9 @@ export class RecordSink {
 
     let inserted = 0;
     let updated = 0;
-    for (const row of this.rowStates.values()) {
-      if (row.inserted) inserted += 1;
-      else if (row.updated) updated += 1;
+    for (const bits of this.rowChanges) {
+      if (bits & ROW_INSERTED) inserted += 1;
+      else if (bits & ROW_UPDATED) updated += 1;
     }
     return {
       touched: this.touched,
@@ -430,10 +419,11 @@ export class RecordSink {
   private async retire(): Promise<void> {
     const delivered = Date.parse(this.run.deliveredAt);
     const gone: { id: number }[] = [];
-    for (const [key, entry] of this.entries) {
-      const held = entry.held;
-      if (!held || entry.run || held.retired || this.listed.has(key) || held.observedMs > delivered) continue;
-      gone.push({ id: entry.id });
+    for (const { target, key, slot } of this.entries.keys()) {
+      const held = this.entries.held(slot);
+      if (!held || this.entries.run(slot) || held.retired || held.observedMs > delivered) continue;
+      if (this.listed.has(`${target}\u0000${key}`)) continue;
+      gone.push({ id: this.entries.idOf(slot) });
     }
     if (gone.length === 0) return;
     const rows = await this.db.query<{ entity_kind: string; entity_id: string }>(
