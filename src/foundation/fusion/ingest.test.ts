@@ -6,6 +6,7 @@ import { systemCtx } from '../access/context.ts';
 import { confirmReview } from '../address/match/review.ts';
 import { AREAS, roomId, seedMatchLibrary } from '../address/match/testing.ts';
 import { listImportProblems } from '../imports/queries.ts';
+import { collectFindings } from '../quality/findings.ts';
 import { dateInFileName, ingestFeed } from './ingest.ts';
 import type { SourceMapping } from './mapping.ts';
 import { decideLinkReview, listLinkReviews } from './reviews.ts';
@@ -212,6 +213,46 @@ describe(`ingesting feeds on ${testEngine}`, () => {
     expect(late.problems.filter((p) => /older than the version already held/.test(p.reason))).toHaveLength(5);
     expect(await person(WANG)).toMatchObject({ phone: '13700137000' });
     expect(await count('SELECT 1 FROM source_record_history WHERE superseded_by_feed IS NULL')).toBe(5);
+  });
+
+  it('points a record delivered again without its ID at the latest row, the earlier delivery kept as history', async () => {
+    const sep = [
+      ['E1', ZHANG, '张三', '男', '1950年1月2日', NF_B, '', '200', '2026年9月1日'],
+      ['E2', '', '王五', '男', '1948年7月8日', SX_5, '', '300', '2026年9月1日'],
+    ];
+    const first = await ingestFeed(ctx(), ca, writeCsv(dir, 'elderly_20260930.csv', elderly(sep)));
+    const oct = [['E3', LI, '李四', '女', '1952年3月4日', NF_B, '', '200', '2026年10月1日'], ...sep];
+    const second = await ingestFeed(ctx(), ca, writeCsv(dir, 'elderly_20261031.csv', elderly(oct)));
+    expect(second.records).toMatchObject({ new: 1, changed: 0, unchanged: 2 });
+    expect(second.registry).toMatchObject({ updated: 0 });
+    // Zhang's record, with its ID, keeps the row that delivered it first.
+    expect(
+      await db.query('SELECT record_key, feed_id::text, row_number FROM source_records ORDER BY record_key'),
+    ).toEqual([
+      { record_key: 'E1', feed_id: first.importId, row_number: 1 },
+      { record_key: 'E2', feed_id: second.importId, row_number: 3 },
+      { record_key: 'E3', feed_id: second.importId, row_number: 1 },
+    ]);
+    expect(
+      await db.query('SELECT feed_id::text, row_number, superseded_by_feed::text FROM source_record_history'),
+    ).toEqual([{ feed_id: first.importId, row_number: 2, superseded_by_feed: second.importId }]);
+    // The same bytes forced in again move nothing.
+    const pointers = () => db.query('SELECT id, feed_id, row_number FROM source_records ORDER BY id');
+    const before = await pointers();
+    await ingestFeed(ctx(), ca, writeCsv(dir, 'elderly_20261031.csv', elderly(oct)), { force: true });
+    expect(await pointers()).toEqual(before);
+    expect(await count('SELECT 1 FROM source_record_history')).toBe(1);
+    const incomplete = await db.transaction(async (tx) => {
+      await collectFindings(tx, ['ca_elderly']);
+      return tx.query(
+        `SELECT f.file_name, q.row_number FROM quality_findings q JOIN feeds f ON f.id = q.feed_id
+          WHERE q.check_name = 'completeness.identifier' ORDER BY f.delivered_at`,
+      );
+    });
+    expect(incomplete).toEqual([
+      { file_name: expect.stringMatching(/elderly_20260930\.csv$/), row_number: 2 },
+      { file_name: expect.stringMatching(/elderly_20261031\.csv$/), row_number: 3 },
+    ]);
   });
 
   it('resolves each field by source priority, then recency, and keeps the conflict until sources agree', async () => {

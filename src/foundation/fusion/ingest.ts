@@ -26,7 +26,7 @@ import {
   recordProblems,
   startImport,
 } from '../imports/runs.ts';
-import { ENTITIES, type EntityKind } from '../registry/model.ts';
+import { ENTITIES, type EntityKind, nationalIdentifiers } from '../registry/model.ts';
 import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
@@ -244,6 +244,7 @@ async function runIngest(
       feedId: importId,
       snapshot: mapping.delivery === 'snapshot',
       deliveredAt: run.deliveredAt.toISOString(),
+      fileSha256: file.sha256,
     },
     recordIds.take,
   );
@@ -271,6 +272,16 @@ async function runIngest(
   /** Uncertain texts → the rows that used them, for the review queue after the merge. */
   const uncertain = new Map<string, number[]>();
   const deliveredIso = run.deliveredAt.toISOString();
+  /** Per target, the national identifiers it reads from a column: a record without one is incomplete. */
+  const identifiers = new Map(
+    mapping.targets.map((t) => {
+      const national = nationalIdentifiers(t.entity);
+      return [
+        t.name,
+        t.fields.filter((f) => national.includes(f.field) && f.columns.length > 0).map((f) => f.field),
+      ];
+    }),
+  );
   /** Per target, the fields compared when linking and then dropped (link_only). */
   const linkOnly = new Map(
     mapping.targets.map((t) => [t.name, new Set(t.fields.filter((f) => f.linkOnly).map((f) => f.field))]),
@@ -383,6 +394,7 @@ async function runIngest(
         unmatchedTexts: unmatched && JSON.stringify(unmatched),
         observedAt,
         uncertain: rowUncertain,
+        lacksIdentifier: identifiers.get(t.target.mapping.name)!.some((f) => values[f] === undefined),
       };
       const added = sink.add(record);
       // Records shared by many rows (a household) name its first row: the row repeated is the latest named.

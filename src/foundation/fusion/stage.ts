@@ -3,7 +3,12 @@
 //   new        → COPY straight into source_records (a first delivery is nothing but COPY);
 //   unchanged  → nothing at all (a re-delivered snapshot costs its reading);
 //   changed    → staging, then one UPDATE, the replaced version moved to source_record_history;
-//   stale      → older than what is held: staging, then history only.
+//   stale      → older than what is held: staging, then history only;
+//   unchanged but without the national identifier its mapping reads (resident ID, credit code) →
+//              its row pointer follows this delivery, the earlier one kept as history, so the
+//              completeness finding names the row the department has still not corrected in its
+//              latest export as well as the first. Other unchanged records keep their pointer:
+//              rewriting the 1.2 M records of a re-delivered household register costs a minute.
 // A key repeated in the file: the same content again is skipped; other content is a contradiction,
 // and the later row (by its date, then its place) wins. A snapshot retires what it no longer lists.
 // The entities whose records changed are listed for resolution (MergeResult.touched).
@@ -32,6 +37,8 @@ export interface StagedRecord {
   observedAt: string;
   /** One of its addresses waits for a person in the review queue. */
   uncertain: boolean;
+  /** It lacks a national identifier its mapping reads from a column (see the top of this file). */
+  lacksIdentifier: boolean;
 }
 
 type Counted = Exclude<State, 'replace'>;
@@ -76,6 +83,8 @@ export interface SinkRun {
   snapshot: boolean;
   /** ISO timestamp of the delivery: a snapshot retires nothing newer. */
   deliveredAt: string;
+  /** The file's SHA-256: the very bytes forced in again move no row pointer. */
+  fileSha256: string;
 }
 
 /** FNV-1a of a record's content (values, unmatched texts): tells a repeat that says the same from one that does not. */
@@ -127,6 +136,8 @@ export class RecordSink {
   };
   /** Keys of rows rejected for their content: a snapshot still lists them. */
   private readonly listed = new Set<string>();
+  /** Unchanged records staged to follow this delivery (they lack their identifier). */
+  private seen = 0;
 
   private constructor(
     private readonly db: Db,
@@ -229,7 +240,7 @@ export class RecordSink {
         this.stage(id, 'replace', r);
         return { id, state: 'replace' };
       }
-      if (previous.state === 'changed' || previous.state === 'stale')
+      if (previous.state === 'changed' || previous.state === 'stale' || previous.state === 'unchanged')
         this.losers.push({ row: previous.row, target: r.target });
       this.counts[previous.state] -= 1;
     }
@@ -258,6 +269,9 @@ export class RecordSink {
     } else if (state === 'changed') {
       if (held!.entity !== null) this.touch(r.entityKind, held!.entity);
       this.stage(id, state, r);
+    } else if (r.lacksIdentifier) {
+      this.seen += 1;
+      this.stagedLines.push(this.stagingLine(id, 'seen', r));
     }
     return { id, state };
   }
@@ -293,7 +307,7 @@ export class RecordSink {
     return `${districtId}\t${id}\t${copyText(source)}\t${copyText(r.target)}\t${copyText(r.recordKey)}\t${r.entityKind}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${feedId}\t${r.rowNumber}\t${r.observedAt}\t${feedId}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
-  private stagingLine(id: number, state: State, r: StagedRecord): string {
+  private stagingLine(id: number, state: State | 'seen', r: StagedRecord): string {
     return `${id}\t${state}\t${r.rowNumber}\t${copyText(r.target)}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${r.observedAt}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
   }
 
@@ -328,18 +342,31 @@ export class RecordSink {
           WHERE s.row_number = l.row_number AND s.target = l.target`,
         [this.losers.map((l) => l.row), this.losers.map((l) => l.target)],
       );
-    // Replaced versions, and stale deliveries, are history.
+    // The same bytes forced in again: no pointer moves, no history is written.
+    if (this.seen > 0)
+      await db.query(
+        `DELETE FROM feed_staging s USING source_records r, feeds f
+          WHERE s.state = 'seen' AND r.district_id = $1 AND r.id = s.record_id AND f.id = r.feed_id AND f.file_sha256 = $2`,
+        [districtId, this.run.fileSha256],
+      );
+    // Replaced versions, versions seen again without their identifier, and stale deliveries are history.
     await db.query(
       `INSERT INTO source_record_history (district_id, record_id, feed_id, row_number, observed_at, entity_id, fields, texts, superseded_by_feed)
        SELECT r.district_id, r.id, r.feed_id, r.row_number, r.observed_at, r.entity_id, r.fields, r.texts, $2::bigint
          FROM feed_staging s JOIN source_records r ON r.district_id = $1 AND r.id = s.record_id
-        WHERE s.state = 'changed'
+        WHERE s.state IN ('changed', 'seen')
        UNION ALL
        SELECT $1, s.record_id, $2::bigint, s.row_number, s.observed_at, s.entity_id, s.fields, s.texts, NULL
          FROM feed_staging s WHERE s.state = 'stale'
        ON CONFLICT DO NOTHING`,
       [districtId, feedId],
     );
+    if (this.seen > 0)
+      await db.query(
+        `UPDATE source_records r SET feed_id = $2, row_number = s.row_number
+           FROM feed_staging s WHERE s.state = 'seen' AND r.district_id = $1 AND r.id = s.record_id`,
+        [districtId, feedId],
+      );
     // A person's confirmation of a link outlives deliveries; a link kept from before keeps its explanation.
     await db.query(
       `UPDATE source_records r SET

@@ -4,7 +4,7 @@
 // injected errors. Findings read only what the ingest kept: import problems (rejected rows and
 // warnings), the current source records, their history and the conflicts between sources.
 import type { Db } from '../../db/db.ts';
-import { ENTITIES, isEntityKind } from '../registry/model.ts';
+import { isEntityKind, nationalIdentifiers } from '../registry/model.ts';
 
 export const DIMENSIONS = [
   'completeness',
@@ -219,11 +219,9 @@ export async function storedTargets(db: Db, sources: readonly string[] | null): 
         fields?: { field: string; columns?: string[] }[];
       };
       if (!isEntityKind(t.entity)) continue;
-      const exact = new Set(
-        ['id_number', 'credit_code'].filter((f) => ENTITIES[t.entity as 'person'].exactKey.includes(f)),
-      );
+      const national = nationalIdentifiers(t.entity);
       const identifiers = (t.fields ?? [])
-        .filter((f) => exact.has(f.field) && (f.columns?.length ?? 0) > 0)
+        .filter((f) => national.includes(f.field) && (f.columns?.length ?? 0) > 0)
         .map((f) => f.field);
       out.push({
         source: r.name,

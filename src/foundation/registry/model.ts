@@ -212,6 +212,14 @@ export function coreField(kind: EntityKind, field: string): FieldDef | undefined
   return Object.hasOwn(ENTITIES[kind].fields, field) ? ENTITIES[kind].fields[field] : undefined;
 }
 
+/**
+ * The national identifiers (resident ID, credit code) among a kind's exact key: a record without the
+ * one its mapping reads from a column is incomplete (completeness.identifier).
+ */
+export function nationalIdentifiers(kind: EntityKind): string[] {
+  return ['id_number', 'credit_code'].filter((f) => ENTITIES[kind].exactKey.includes(f));
+}
+
 /** Which resolved fields are personal, for masking. */
 export function personalFields(kind: EntityKind): Record<string, PersonalKind> {
   const out: Record<string, PersonalKind> = {};

@@ -38,7 +38,7 @@ interface RecordRow {
 
 interface Claim {
   value: unknown;
-  /** The value as JSON: what "same value" means. */
+  /** What "same value" means: a text as itself (most values: no copy made), anything else as JSON after a NUL. */
   key: string;
   source: string;
   recordId: number;
@@ -252,7 +252,8 @@ function recordConflicts(
   });
 }
 
-type PriorityOf = (source: string, target: string, field: string) => number;
+/** The priority of each field of one source target (`of(field)`). */
+type PriorityOf = (source: string, target: string) => { of(field: string): number };
 
 async function loadPriorities(db: Db): Promise<PriorityOf> {
   const sources = new Map(
@@ -267,20 +268,31 @@ async function loadPriorities(db: Db): Promise<PriorityOf> {
       )
     ).map((r) => [`${r.source}|${r.target}|${r.field}`, r.priority]),
   );
-  const perTarget = new Map<string, Map<string, number>>();
-  return (source, target, field) => {
-    const at = `${source}|${target}`;
-    let fields = perTarget.get(at);
-    if (!fields) {
-      fields = new Map();
-      perTarget.set(at, fields);
+  // Millions of records share a few dozen source targets: one table per target, found without
+  // building a key string per record.
+  const perTarget = new Map<string, Map<string, { of(field: string): number }>>();
+  return (source, target) => {
+    let targets = perTarget.get(source);
+    if (!targets) {
+      targets = new Map();
+      perTarget.set(source, targets);
     }
-    let priority = fields.get(field);
-    if (priority === undefined) {
-      priority = overrides.get(`${at}|${field}`) ?? sources.get(source) ?? 0;
-      fields.set(field, priority);
+    let table = targets.get(target);
+    if (!table) {
+      const fields = new Map<string, number>();
+      table = {
+        of(field) {
+          let priority = fields.get(field);
+          if (priority === undefined) {
+            priority = overrides.get(`${source}|${target}|${field}`) ?? sources.get(source) ?? 0;
+            fields.set(field, priority);
+          }
+          return priority;
+        },
+      };
+      targets.set(target, table);
     }
-    return priority;
+    return table;
   };
 }
 
@@ -320,15 +332,17 @@ async function resolveBatch(
     const claims = new Map<string, Claim[]>();
     for (const r of recs) {
       const observedAt = iso(r.observed_at);
+      const priorities = priorityOf(r.source, r.target);
+      const recordId = Number(r.id);
       for (const field in r.fields) {
         const value = r.fields[field];
         if (value === null || value === undefined) continue;
         const claim: Claim = {
           value,
-          key: typeof value === 'string' ? `"${value}` : JSON.stringify(value),
+          key: typeof value === 'string' ? value : `\u0000${JSON.stringify(value)}`,
           source: r.source,
-          recordId: Number(r.id),
-          priority: priorityOf(r.source, r.target, field),
+          recordId,
+          priority: priorities.of(field),
           observedAt,
         };
         const list = claims.get(field);
@@ -347,7 +361,7 @@ async function resolveBatch(
         fieldSources[field] = [...new Set(list.map((c) => c.recordId))].sort((a, b) => a - b);
         continue;
       }
-      list.sort(better);
+      if (list.length > 1) list.sort(better);
       const winner = list[0]!;
       values[field] = winner.value;
       // The same value at the same priority from several records: credit the first record that
@@ -358,6 +372,7 @@ async function resolveBatch(
           credited = c;
       fieldSources[field] = credited.recordId;
       // Each source's own best claim; two sources saying different things is a conflict.
+      if (list.every((c) => c.source === winner.source || c.key === winner.key)) continue;
       const perSource = new Map<string, Claim>();
       for (const c of list) if (!perSource.has(c.source)) perSource.set(c.source, c);
       if (perSource.size > 1 && new Set([...perSource.values()].map((c) => c.key)).size > 1)
