@@ -7,6 +7,8 @@
 // about 180 bytes (its object, and room for 17 ids from the first push), 23 of the 156 MB the
 // scale-0.1 demo left on the heap; the pool holds them in 4 bytes an id, with room to grow.
 
+import { grownTo } from '../../lib/typed-arrays.ts';
+
 /** Lists hold ids in 32 bits (a district's entities are counted in millions). */
 const MAX_ID = 0xffff_ffff;
 
@@ -81,9 +83,9 @@ export class BlockIndex {
   /** A list of two members; returns its number. */
   private newList(first: number, second: number): number {
     if (this.lists === this.listStart.length) {
-      this.listStart = grown(this.listStart);
-      this.listLength = grown(this.listLength);
-      this.listRoom = grown(this.listRoom);
+      this.listStart = grownTo(this.listStart, this.lists + 1);
+      this.listLength = grownTo(this.listLength, this.lists + 1);
+      this.listRoom = grownTo(this.listRoom, this.lists + 1);
     }
     const list = this.lists++;
     const start = this.take(2);
@@ -110,7 +112,7 @@ export class BlockIndex {
 
   /** `n` free places at the pool's end. */
   private take(n: number): number {
-    while (this.poolUsed + n > this.pool.length) this.pool = grown(this.pool);
+    this.pool = grownTo(this.pool, this.poolUsed + n);
     const start = this.poolUsed;
     this.poolUsed += n;
     return start;
@@ -135,13 +137,6 @@ export class BlockIndex {
       this.values[slot] = values[i]!;
     }
   }
-}
-
-/** The same values in an array twice as long. */
-function grown<T extends Float64Array | Uint32Array>(array: T): T {
-  const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
-  bigger.set(array);
-  return bigger;
 }
 
 /** FNV-1a, 32 bits. */

@@ -2,6 +2,8 @@
 // an exact key. Ids come from a sequence, so they are dense: 1.55 M people fit in a fifth of a
 // megabyte, where a Map or Set costs 20–40 bytes an entry.
 
+import { grownTo } from '../../lib/typed-arrays.ts';
+
 const MAX_ID = 0xffff_ffff;
 
 export class IdSet {
@@ -15,13 +17,7 @@ export class IdSet {
     if (!(Number.isInteger(id) && id >= 0 && id <= MAX_ID))
       throw new Error(`an id set holds whole numbers from 0 to ${MAX_ID}, not ${id}`);
     const byte = id >>> 3;
-    if (byte >= this.bits.length) {
-      let length = this.bits.length * 2;
-      while (byte >= length) length *= 2;
-      const bigger = new Uint8Array(length);
-      bigger.set(this.bits);
-      this.bits = bigger;
-    }
+    this.bits = grownTo(this.bits, byte + 1);
     this.bits[byte]! |= 1 << (id & 7);
   }
 }

@@ -26,7 +26,7 @@ import {
   recordProblems,
   startImport,
 } from '../imports/runs.ts';
-import { ENTITIES, type EntityKind, nationalIdentifiers } from '../registry/model.ts';
+import { ENTITIES, type EntityKind, mappedIdentifiers } from '../registry/model.ts';
 import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
@@ -273,15 +273,7 @@ async function runIngest(
   const uncertain = new Map<string, number[]>();
   const deliveredIso = run.deliveredAt.toISOString();
   /** Per target, the national identifiers it reads from a column: a record without one is incomplete. */
-  const identifiers = new Map(
-    mapping.targets.map((t) => {
-      const national = nationalIdentifiers(t.entity);
-      return [
-        t.name,
-        t.fields.filter((f) => national.includes(f.field) && f.columns.length > 0).map((f) => f.field),
-      ];
-    }),
-  );
+  const identifiers = new Map(mapping.targets.map((t) => [t.name, mappedIdentifiers(t.entity, t.fields)]));
   /** Per target, the fields compared when linking and then dropped (link_only). */
   const linkOnly = new Map(
     mapping.targets.map((t) => [t.name, new Set(t.fields.filter((f) => f.linkOnly).map((f) => f.field))]),

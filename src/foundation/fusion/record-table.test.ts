@@ -33,6 +33,9 @@ describe('RecordTable', () => {
       confirmed: true,
       retired: true,
     });
+    expect(table.heldEntityOf(table.slotOf('person', 'k35')!)).toBe(35);
+    expect(table.heldEntityOf(slot)).toBeUndefined();
+    expect(table.heldEntityOf(fresh)).toBeUndefined();
 
     table.setRun(slot, { row: 7, observedMs: 1, hash: 2, state: 'changed', entity: 9 });
     expect(table.run(slot)).toEqual({ row: 7, observedMs: 1, hash: 2, state: 'changed', entity: 9 });

@@ -14,6 +14,7 @@
 // The entities whose records changed are listed for resolution (MergeResult.touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { copyText, type Db } from '../../db/db.ts';
+import { grownTo } from '../../lib/typed-arrays.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
 import { RecordTable, type State } from './record-table.ts';
 
@@ -197,7 +198,7 @@ export class RecordSink {
   /** The entity an earlier delivery linked this record to, so a re-delivery keeps the link. */
   priorEntity(target: string, key: string): number | undefined {
     const slot = this.entries.slotOf(target, key);
-    return slot === undefined ? undefined : (this.entries.held(slot)?.entity ?? undefined);
+    return slot === undefined ? undefined : this.entries.heldEntityOf(slot);
   }
 
   /** A rejected row still lists its keys in a snapshot: what it names has not left. */
@@ -285,11 +286,7 @@ export class RecordSink {
 
   private markRow(row: number, change: 'inserted' | 'updated' | undefined): void {
     if (!change) return;
-    if (row >= this.rowChanges.length) {
-      const bigger = new Uint8Array(Math.max(row + 1, Math.ceil(this.rowChanges.length * 1.5)));
-      bigger.set(this.rowChanges);
-      this.rowChanges = bigger;
-    }
+    this.rowChanges = grownTo(this.rowChanges, row + 1, 1.5);
     this.rowChanges[row]! |= change === 'inserted' ? ROW_INSERTED : ROW_UPDATED;
   }
 

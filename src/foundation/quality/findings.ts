@@ -4,7 +4,7 @@
 // injected errors. Findings read only what the ingest kept: import problems (rejected rows and
 // warnings), the current source records, their history and the conflicts between sources.
 import type { Db } from '../../db/db.ts';
-import { isEntityKind, nationalIdentifiers } from '../registry/model.ts';
+import { isEntityKind, mappedIdentifiers } from '../registry/model.ts';
 
 export const DIMENSIONS = [
   'completeness',
@@ -219,17 +219,13 @@ export async function storedTargets(db: Db, sources: readonly string[] | null): 
         fields?: { field: string; columns?: string[] }[];
       };
       if (!isEntityKind(t.entity)) continue;
-      const national = nationalIdentifiers(t.entity);
-      const identifiers = (t.fields ?? [])
-        .filter((f) => national.includes(f.field) && (f.columns?.length ?? 0) > 0)
-        .map((f) => f.field);
       out.push({
         source: r.name,
         target: t.name,
         entity: t.entity,
         optional: t.optional === true,
         lookup: t.lookup === true,
-        identifiers,
+        identifiers: mappedIdentifiers(t.entity, t.fields ?? []),
       });
     }
   return out;

@@ -213,11 +213,22 @@ export function coreField(kind: EntityKind, field: string): FieldDef | undefined
 }
 
 /**
- * The national identifiers (resident ID, credit code) among a kind's exact key: a record without the
- * one its mapping reads from a column is incomplete (completeness.identifier).
+ * The national identifiers (resident ID, credit code) of a kind's exact key that a mapping's fields
+ * read from a column: a record without one is incomplete (completeness.identifier).
  */
-export function nationalIdentifiers(kind: EntityKind): string[] {
-  return ['id_number', 'credit_code'].filter((f) => ENTITIES[kind].exactKey.includes(f));
+export function mappedIdentifiers(
+  kind: EntityKind,
+  fields: readonly { field: string; columns?: readonly string[] | undefined }[],
+): string[] {
+  const exactKey = ENTITIES[kind].exactKey;
+  return fields
+    .filter(
+      (f) =>
+        (f.field === 'id_number' || f.field === 'credit_code') &&
+        exactKey.includes(f.field) &&
+        (f.columns?.length ?? 0) > 0,
+    )
+    .map((f) => f.field);
 }
 
 /** Which resolved fields are personal, for masking. */
