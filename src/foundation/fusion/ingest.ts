@@ -28,11 +28,12 @@ import {
 } from '../imports/runs.ts';
 import { ENTITIES, type EntityKind, mappedIdentifiers } from '../registry/model.ts';
 import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
+import { openDrafts } from './drafts.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
 import { type PendingAddress, rememberPendingAddresses } from './pending-addresses.ts';
-import { type FeedFile, inspectFeedFile, openFeedRows } from './reader.ts';
-import { compileMapping, type RowDraft, rawRow, readRow } from './rows.ts';
+import { type FeedFile, inspectFeedFile } from './reader.ts';
+import type { RowDraft } from './rows.ts';
 import { type MergeResult, RecordSink, type StagedRecord } from './stage.ts';
 import { isRealDate, shanghaiDate, type Value } from './values.ts';
 
@@ -67,11 +68,8 @@ export interface IngestSummary extends ImportSummary {
   timingsMs: { read: number; copy: number; merge: number; resolve: number; review: number };
 }
 
-/** Rows handled between two refills of the entity id pool and two COPYs into staging. */
-const BATCH_ROWS = 5_000;
 /** Rows staged between two looks at the connection, so the COPY in flight keeps going. */
 const YIELD_EVERY_ROWS = 500;
-const PROGRESS_EVERY_ROWS = 5_000;
 // Any constant: one ingest at a time per PostgreSQL database (entity creation must not race).
 export const INGEST_LOCK = 4403_0401;
 
@@ -224,8 +222,6 @@ async function runIngest(
   if (db.kind === 'postgres') await db.query('SELECT pg_advisory_xact_lock($1)', [INGEST_LOCK]);
   await saveSource(db, mapping);
 
-  const reader = await openFeedRows(file, mapping);
-  const compiled = compileMapping(mapping, reader.header, file.name);
   const kinds = new Set<EntityKind>(mapping.targets.map((t) => t.entity));
   const ids = idPool(db, 'registry_entity_ids');
   const recordIds = idPool(db, 'source_record_ids');
@@ -255,11 +251,12 @@ async function runIngest(
   const locator = mapping.targets.some((t) => t.fields.some((f) => f.def.type === 'point'))
     ? await loadLocator(db)
     : null;
-  const rowCtx = {
-    file: file.name,
-    deliveredOn: shanghaiDate(run.deliveredAt),
-    gridExists: (id: string) => grids.has(id),
-  };
+  const drafts = await openDrafts({
+    file,
+    mapping,
+    ctx: { file: file.name, deliveredOn: shanghaiDate(run.deliveredAt), grids },
+  });
+  const { compiled } = drafts;
 
   const problems: ImportProblem[] = [];
   const links = emptyLinks();
@@ -296,9 +293,10 @@ async function runIngest(
     let says = false;
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
+      const target = compiled.targets[t.targetIndex]!.mapping;
       const values: Record<string, Value> = { ...t.values };
       // Link-only fields: compared when linking, then neither kept nor queued for review.
-      const linkOnlyFields = linkOnly.get(t.target.mapping.name)!;
+      const linkOnlyFields = linkOnly.get(target.name)!;
       const evidence: Record<string, Value> = {};
       for (const field of linkOnlyFields)
         if (values[field] !== undefined) {
@@ -329,7 +327,7 @@ async function runIngest(
             file: file.name,
             row: draft.rowNumber,
             field: cell.field,
-            reason: `${t.target.mapping.name}.${cell.field}: code ${cell.code} is not in the address library; the text was matched instead`,
+            reason: `${target.name}.${cell.field}: code ${cell.code} is not in the address library; the text was matched instead`,
           });
         if (a.addressId) {
           values[cell.field] = a.addressId;
@@ -351,11 +349,11 @@ async function runIngest(
       for (const ref of t.refs) {
         const id = ref.targets.map((name) => entityOf.get(name)).find((e) => e !== undefined && e !== null);
         if (id === undefined || id === null) continue;
-        values[ref.field] = ENTITIES[t.target.mapping.entity].fields[ref.field]?.union ? [id] : id;
+        values[ref.field] = ENTITIES[target.entity].fields[ref.field]?.union ? [id] : id;
       }
-      const kind = t.target.mapping.entity;
-      if (t.target.mapping.lookup) {
-        entityOf.set(t.target.mapping.name, linker.find(kind, values, t.target.mapping.linkOn) ?? null);
+      const kind = target.entity;
+      if (target.lookup) {
+        entityOf.set(target.name, linker.find(kind, values, target.linkOn) ?? null);
         continue;
       }
       if (locator && Array.isArray(values.location) && values.grid_id === undefined) {
@@ -363,19 +361,13 @@ async function runIngest(
         const grid = locator.locateArea(lng!, lat!);
         if (grid?.level === 'grid') values.grid_id = grid.id;
       }
-      const result = linker.link(
-        kind,
-        values,
-        sink.priorEntity(t.target.mapping.name, t.key),
-        t.target.mapping.linkOn,
-        evidence,
-      );
+      const result = linker.link(kind, values, sink.priorEntity(target.name, t.key), target.linkOn, evidence);
       links[result.status] += 1;
-      entityOf.set(t.target.mapping.name, result.entityId);
+      entityOf.set(target.name, result.entityId);
       if (result.status === 'new' && result.entityId !== null) fresh.add(result.entityId);
       const record: StagedRecord = {
         rowNumber: draft.rowNumber,
-        target: t.target.mapping.name,
+        target: target.name,
         recordKey: t.key,
         entityKind: kind,
         entityId: result.entityId,
@@ -386,7 +378,7 @@ async function runIngest(
         unmatchedTexts: unmatched && JSON.stringify(unmatched),
         observedAt,
         uncertain: rowUncertain,
-        lacksIdentifier: identifiers.get(t.target.mapping.name)!.some((f) => values[f] === undefined),
+        lacksIdentifier: identifiers.get(target.name)!.some((f) => values[f] === undefined),
       };
       const added = sink.add(record);
       // Records shared by many rows (a household) name its first row: the row repeated is the latest named.
@@ -415,27 +407,13 @@ async function runIngest(
     await copies.settle();
     timingsMs.copy += performance.now() - waitStarted;
   };
-  let rowsInBatch: { rowNumber: number; fields: string[] }[] = [];
-  const flushRows = async () => {
-    await ids.ensure(rowsInBatch.length * mapping.targets.length);
-    await recordIds.ensure(rowsInBatch.length * mapping.targets.length);
-    for (const [i, row] of rowsInBatch.entries()) {
+  const stageBatch = async (batch: RowDraft[]) => {
+    await ids.ensure(batch.length * mapping.targets.length);
+    await recordIds.ensure(batch.length * mapping.targets.length);
+    for (const [i, draft] of batch.entries()) {
       if (i % YIELD_EVERY_ROWS === 0) await yieldToIo();
-      const draft = readRow(compiled, row.rowNumber, row.fields, rowCtx);
-      const width = row.fields.length === reader.header.length;
-      if (!width) {
-        draft.rejected = true;
-        draft.problems.unshift({
-          severity: 'error',
-          file: file.name,
-          row: row.rowNumber,
-          reason: `has ${row.fields.length} fields, the header has ${reader.header.length}`,
-        });
-      }
-      if (draft.problems.length > 0) {
-        const raw = draft.rejected ? rawRow(reader.header, row.fields) : undefined;
-        for (const p of draft.problems) problems.push(p.severity === 'error' && raw ? { ...p, raw } : p);
-      }
+      counts.total = draft.rowNumber;
+      for (const p of draft.problems) problems.push(p);
       if (draft.rejected) {
         counts.rejected += 1;
         if (mapping.delivery === 'snapshot') sink.listRejected(draft.keys);
@@ -443,20 +421,13 @@ async function runIngest(
       }
       stage(draft);
     }
-    rowsInBatch = [];
     await waitForCopies();
     copies.add(sink.flush());
+    options.onProgress?.(counts.total);
   };
 
-  for await (const row of reader.rows) {
-    counts.total = row.rowNumber;
-    rowsInBatch.push(row);
-    if (rowsInBatch.length >= BATCH_ROWS) await flushRows();
-    if (row.rowNumber % PROGRESS_EVERY_ROWS === 0) options.onProgress?.(row.rowNumber);
-  }
-  await flushRows();
+  for await (const batch of drafts.batches) await stageBatch(batch);
   await waitForCopies();
-  options.onProgress?.(counts.total);
   timingsMs.read = performance.now() - started - timingsMs.copy;
 
   options.onPhase?.('merging');

@@ -8,6 +8,7 @@ import { invalidInput } from '../../lib/errors.ts';
 import type { ImportProblem } from '../imports/runs.ts';
 import { residentIdInfo } from '../registry/checksums.ts';
 import type { Condition, FieldMapping, SourceMapping, TargetMapping } from './mapping.ts';
+import type { FeedRow } from './reader.ts';
 import { applyTransforms, type Parsed, parseDate, parsePoint, parseValue, type Value } from './values.ts';
 
 /** A condition with its column found: a cell passes when it is one of the values or matches. */
@@ -95,7 +96,8 @@ export interface AddressCell {
 }
 
 export interface TargetDraft {
-  target: CompiledTarget;
+  /** The target's place in `CompiledMapping.targets`: a draft is plain data, for a worker thread to hand over. */
+  targetIndex: number;
   /** The source's key of this record. */
   key: string;
   values: Record<string, Value>;
@@ -120,11 +122,34 @@ export interface RowContext {
   file: string;
   /** ISO date of the delivery: no birth, registration or row date may be later. */
   deliveredOn: string;
-  gridExists: (id: string) => boolean;
+  /** The area tree's grids: a grid cell must name one. */
+  grids: ReadonlySet<string>;
+}
+
+/**
+ * One row as the reader gave it: read as `readRow` does, a row whose width is not the header's is
+ * rejected, and each error of a rejected row carries the row as read.
+ */
+export function draftRow(compiled: CompiledMapping, row: FeedRow, ctx: RowContext): RowDraft {
+  const draft = readRow(compiled, row.rowNumber, row.fields, ctx);
+  if (row.fields.length !== compiled.header.length) {
+    draft.rejected = true;
+    draft.problems.unshift({
+      severity: 'error',
+      file: ctx.file,
+      row: row.rowNumber,
+      reason: `has ${row.fields.length} fields, the header has ${compiled.header.length}`,
+    });
+  }
+  if (draft.rejected) {
+    const raw = rawRow(compiled.header, row.fields);
+    draft.problems = draft.problems.map((p) => (p.severity === 'error' ? { ...p, raw } : p));
+  }
+  return draft;
 }
 
 /** The row as read, keyed by column name, for problems (so a rejected row can be fixed and sent again). */
-export function rawRow(header: readonly string[], fields: readonly string[]): Record<string, string> {
+function rawRow(header: readonly string[], fields: readonly string[]): Record<string, string> {
   const raw: Record<string, string> = {};
   header.forEach((name, i) => {
     raw[name || `column ${i + 1}`] = fields[i] ?? '';
@@ -158,7 +183,7 @@ export function readRow(
       );
   }
 
-  for (const target of compiled.targets) {
+  for (const [targetIndex, target] of compiled.targets.entries()) {
     const t = target.mapping;
     if (target.when && !target.when.test(cell(target.when.column))) continue;
     const alternative = target.keyColumns.findIndex((columns) => columns.every((i) => cell(i) !== ''));
@@ -211,7 +236,7 @@ export function readRow(
     if (missingRequired) continue;
     if (t.entity === 'person')
       checkIdAgainst(values, (field, reason) => problem('warning', field, `${t.name}: ${reason}`));
-    draft.targets.push({ target, key, values, addresses, refs });
+    draft.targets.push({ targetIndex, key, values, addresses, refs });
   }
   return draft;
 }
@@ -239,7 +264,7 @@ function readField(f: CompiledField, cells: readonly string[], ctx: RowContext):
     return text === '' && code === '' ? undefined : { address: text, code };
   }
   if (text === '') return undefined;
-  if (m.def.type === 'grid' && !ctx.gridExists(text))
+  if (m.def.type === 'grid' && !ctx.grids.has(text))
     return { error: `"${text}" is no grid of the area tree` };
   const parsed = parseValue(text, m.def, options);
   if (!m.lapses || 'error' in parsed) return parsed;

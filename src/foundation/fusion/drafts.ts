@@ -1,0 +1,40 @@
+// A feed file as batches of row drafts: read, decoded, parsed as CSV and each row mapped and checked
+// (rows.ts), a batch at a time between two COPYs of the ingest.
+import type { SourceMapping } from './mapping.ts';
+import { type FeedFile, openFeedRows } from './reader.ts';
+import { type CompiledMapping, compileMapping, draftRow, type RowContext, type RowDraft } from './rows.ts';
+
+/** Rows per batch: what the ingest links and stages between two COPYs. */
+export const BATCH_ROWS = 5_000;
+
+export interface DraftReader {
+  compiled: CompiledMapping;
+  batches: AsyncGenerator<RowDraft[]>;
+}
+
+export interface DraftJob {
+  file: FeedFile;
+  mapping: SourceMapping;
+  ctx: RowContext;
+}
+
+/**
+ * Opens the file and compiles the mapping against its header (a missing column fails here); then
+ * yields its drafts in batches.
+ */
+export async function openDrafts({ file, mapping, ctx }: DraftJob): Promise<DraftReader> {
+  const reader = await openFeedRows(file, mapping);
+  const compiled = compileMapping(mapping, reader.header, file.name);
+  async function* batches(): AsyncGenerator<RowDraft[]> {
+    let batch: RowDraft[] = [];
+    for await (const row of reader.rows) {
+      batch.push(draftRow(compiled, row, ctx));
+      if (batch.length >= BATCH_ROWS) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+  return { compiled, batches: batches() };
+}
