@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/errors.ts';
-import { BATCH_ROWS, openDrafts } from './drafts.ts';
+import { BATCH_ROWS, readDrafts } from './drafts.ts';
 import { inspectFeedFile } from './reader.ts';
 import type { RowDraft } from './rows.ts';
 import {
@@ -17,13 +17,13 @@ const mapping = writeMapping(dir, 'ps_household', HOUSEHOLD_MAPPING);
 
 async function batches(path: string): Promise<RowDraft[][]> {
   const file = await inspectFeedFile(path, 'utf-8');
-  const reader = await openDrafts({
-    file,
-    mapping,
-    ctx: { file: file.name, deliveredOn: '2026-10-31', grids: new Set() },
+  const drafts = await readDrafts(file, mapping, {
+    file: file.name,
+    deliveredOn: '2026-10-31',
+    grids: new Set(),
   });
   const out: RowDraft[][] = [];
-  for await (const batch of reader.batches) out.push(batch);
+  for await (const batch of drafts) out.push(batch);
   return out;
 }
 

@@ -2,27 +2,20 @@
 // (rows.ts), a batch at a time between two COPYs of the ingest.
 import type { SourceMapping } from './mapping.ts';
 import { type FeedFile, openFeedRows } from './reader.ts';
-import { type CompiledMapping, compileMapping, draftRow, type RowContext, type RowDraft } from './rows.ts';
+import { compileMapping, draftRow, type RowContext, type RowDraft } from './rows.ts';
 
 /** Rows per batch: what the ingest links and stages between two COPYs. */
 export const BATCH_ROWS = 5_000;
 
-export interface DraftReader {
-  compiled: CompiledMapping;
-  batches: AsyncGenerator<RowDraft[]>;
-}
-
-export interface DraftJob {
-  file: FeedFile;
-  mapping: SourceMapping;
-  ctx: RowContext;
-}
-
 /**
- * Opens the file and compiles the mapping against its header (a missing column fails here); then
- * yields its drafts in batches.
+ * Opens the file and compiles the mapping against its header (a missing column fails here, before
+ * any row); the drafts then come in batches.
  */
-export async function openDrafts({ file, mapping, ctx }: DraftJob): Promise<DraftReader> {
+export async function readDrafts(
+  file: FeedFile,
+  mapping: SourceMapping,
+  ctx: RowContext,
+): Promise<AsyncGenerator<RowDraft[]>> {
   const reader = await openFeedRows(file, mapping);
   const compiled = compileMapping(mapping, reader.header, file.name);
   async function* batches(): AsyncGenerator<RowDraft[]> {
@@ -36,5 +29,5 @@ export async function openDrafts({ file, mapping, ctx }: DraftJob): Promise<Draf
     }
     if (batch.length > 0) yield batch;
   }
-  return { compiled, batches: batches() };
+  return batches();
 }

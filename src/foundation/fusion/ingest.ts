@@ -28,7 +28,7 @@ import {
 } from '../imports/runs.ts';
 import { ENTITIES, type EntityKind, mappedIdentifiers } from '../registry/model.ts';
 import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
-import { openDrafts } from './drafts.ts';
+import { readDrafts } from './drafts.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
 import { type PendingAddress, rememberPendingAddresses } from './pending-addresses.ts';
@@ -251,12 +251,11 @@ async function runIngest(
   const locator = mapping.targets.some((t) => t.fields.some((f) => f.def.type === 'point'))
     ? await loadLocator(db)
     : null;
-  const drafts = await openDrafts({
-    file,
-    mapping,
-    ctx: { file: file.name, deliveredOn: shanghaiDate(run.deliveredAt), grids },
+  const drafts = await readDrafts(file, mapping, {
+    file: file.name,
+    deliveredOn: shanghaiDate(run.deliveredAt),
+    grids,
   });
-  const { compiled } = drafts;
 
   const problems: ImportProblem[] = [];
   const links = emptyLinks();
@@ -293,7 +292,7 @@ async function runIngest(
     let says = false;
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
-      const target = compiled.targets[t.targetIndex]!.mapping;
+      const target = t.target.mapping;
       const values: Record<string, Value> = { ...t.values };
       // Link-only fields: compared when linking, then neither kept nor queued for review.
       const linkOnlyFields = linkOnly.get(target.name)!;
@@ -426,7 +425,7 @@ async function runIngest(
     options.onProgress?.(counts.total);
   };
 
-  for await (const batch of drafts.batches) await stageBatch(batch);
+  for await (const batch of drafts) await stageBatch(batch);
   await waitForCopies();
   timingsMs.read = performance.now() - started - timingsMs.copy;
 

@@ -96,8 +96,7 @@ export interface AddressCell {
 }
 
 export interface TargetDraft {
-  /** The target's place in `CompiledMapping.targets`: a draft is plain data, for a worker thread to hand over. */
-  targetIndex: number;
+  target: CompiledTarget;
   /** The source's key of this record. */
   key: string;
   values: Record<string, Value>;
@@ -183,7 +182,7 @@ export function readRow(
       );
   }
 
-  for (const [targetIndex, target] of compiled.targets.entries()) {
+  for (const target of compiled.targets) {
     const t = target.mapping;
     if (target.when && !target.when.test(cell(target.when.column))) continue;
     const alternative = target.keyColumns.findIndex((columns) => columns.every((i) => cell(i) !== ''));
@@ -236,7 +235,7 @@ export function readRow(
     if (missingRequired) continue;
     if (t.entity === 'person')
       checkIdAgainst(values, (field, reason) => problem('warning', field, `${t.name}: ${reason}`));
-    draft.targets.push({ targetIndex, key, values, addresses, refs });
+    draft.targets.push({ target, key, values, addresses, refs });
   }
   return draft;
 }
