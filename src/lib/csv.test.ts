@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, csvRecords } from './csv.ts';
+import { type CsvOptions, CsvSyntaxError, csvRecords, csvRecordsOf } from './csv.ts';
 
 const read = (text: string) => [...csvRecords(text)];
 
@@ -63,5 +63,69 @@ describe('csvRecords', () => {
   it('refuses stray quotes', () => {
     expect(() => read('a,b\n1,2"3\n')).toThrow('line 2: a quote inside unquoted field 2');
     expect(() => read('a\n\n"1"2,3\n')).toThrow('line 3: text after the closing quote of field 1');
+  });
+});
+
+/** The text streamed in chunks of `size` characters. */
+async function readStreamed(text: string, size: number, options: CsvOptions & { skipLines?: number } = {}) {
+  async function* chunks() {
+    for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+  }
+  const out: string[][] = [];
+  for await (const record of csvRecordsOf(chunks(), options)) out.push(record);
+  return out;
+}
+
+describe('csvRecordsOf', () => {
+  const texts = [
+    'a,b,c\n1,2,3\n',
+    'a,b\r\n\r\n1,2\r\n\n3,4',
+    'a,b\r1,"x\ry"\r\r2,3',
+    'a,,c,\n1\n,\n',
+    'id,name\n1,"华强, ""北"" 路"\n2,"two\nlines"\r\n3,"a\r\nb",""\n',
+    '"x","y"',
+    '"x",\n"",y\r\n',
+    '\ufeffaddress_id,level\n1,building\n',
+    'a,b\n,""\n"",x\n',
+    '',
+  ];
+
+  it('reads, chunk by chunk, the records the whole text holds', async () => {
+    for (const text of texts)
+      for (const size of [1, 2, 3, 5, 64])
+        expect(await readStreamed(text, size), `${JSON.stringify(text)} in chunks of ${size}`).toEqual([
+          ...csvRecords(text),
+        ]);
+  });
+
+  it('fails as the whole text does', async () => {
+    for (const size of [1, 4, 64]) {
+      await expect(readStreamed('a,b\n"1\n2",x\n3,"open\n4,5\n', size)).rejects.toThrow(
+        new CsvSyntaxError(4, 'a quoted field is never closed'),
+      );
+      await expect(readStreamed('a,b\n1,2"3\n', size)).rejects.toThrow(
+        'line 2: a quote inside unquoted field 2',
+      );
+      await expect(readStreamed('a\n\n"1"2,3\n', size)).rejects.toThrow(
+        'line 3: text after the closing quote of field 1',
+      );
+    }
+  });
+
+  it('takes another delimiter, keeps stray quotes when relaxed, and skips lines before the header', async () => {
+    for (const size of [1, 3, 64]) {
+      expect(await readStreamed('a;b\n1;"x;y"\n', size, { delimiter: ';' })).toEqual([
+        ['a', 'b'],
+        ['1', 'x;y'],
+      ]);
+      expect(await readStreamed('a\tb\n5"\t"6"\n', size, { delimiter: '\t', relaxQuotes: true })).toEqual([
+        ['a', 'b'],
+        ['5"', '6'],
+      ]);
+      expect(await readStreamed('导出时间 2026-10-31\n\na,b\n1,2\n', size, { skipLines: 2 })).toEqual([
+        ['a', 'b'],
+        ['1', '2'],
+      ]);
+    }
   });
 });

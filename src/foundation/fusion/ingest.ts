@@ -293,7 +293,8 @@ async function runIngest(
     const observedAt = draft.observedOn ? `${draft.observedOn}T00:00:00+08:00` : deliveredIso;
     for (const t of draft.targets) {
       const target = t.target.mapping;
-      const values: Record<string, Value> = { ...t.values };
+      // The draft's own values: a draft is staged once, then dropped.
+      const values = t.values;
       // Link-only fields: compared when linking, then neither kept nor queued for review.
       const linkOnlyFields = linkOnly.get(target.name)!;
       const evidence: Record<string, Value> = {};

@@ -241,5 +241,11 @@ describe('comparison levels', () => {
     expect(similarDate('1980-01-02', '1980-02-01')).toBe(true);
     expect(similarDate('1980-01-02', '1981-01-02')).toBe(true);
     expect(similarDate('1980-01-02', '1981-02-02')).toBe(false);
+    expect(similarDate('1980-01-02', '1981-02-01')).toBe(false);
+    expect(similarDate('1980-01-02', '1980-01-02')).toBe(false);
+    expect(similarDate('1980-01-12', '1980-01-21')).toBe(true);
+    // Not ISO: compared part by part all the same.
+    expect(similarDate('1980-1-2', '1980-2-1')).toBe(true);
+    expect(similarDate('1980-1-2', '1981-2-2')).toBe(false);
   });
 });

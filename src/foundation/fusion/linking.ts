@@ -102,6 +102,22 @@ function comparison(field: string, level: string, { m, u }: Level): FieldCompari
   return { field, level, m, u, weight: round2(Math.log2(m / u)) };
 }
 
+/** Every level's comparison made once (scoring compares up to thousands of candidates per record); shared, so frozen. */
+function comparisons<L extends Record<string, Record<string, Level>>>(
+  levels: L,
+): { [F in keyof L]: { [K in keyof L[F]]: FieldComparison } } {
+  return Object.fromEntries(
+    Object.entries(levels).map(([field, byLevel]) => [
+      field,
+      Object.fromEntries(
+        Object.entries(byLevel).map(([level, l]) => [level, Object.freeze(comparison(field, level, l))]),
+      ),
+    ]),
+  ) as { [F in keyof L]: { [K in keyof L[F]]: FieldComparison } };
+}
+const PERSON_COMPARISONS = comparisons(PERSON_LEVELS);
+const ENTITY_COMPARISONS = comparisons(ENTITY_LEVELS);
+
 // The links most records get, made once: their JSON is then made once too (stage.ts).
 const EXACT = Object.fromEntries(
   Object.values(ENTITIES).map((d) => [
@@ -340,9 +356,7 @@ export class Linker {
       return this.create(kind, stated, FIRST_OF_KEY[kind]);
     }
 
-    const scored = this.score(kind, index, values, exactKey !== undefined);
-    const best = scored[0];
-    const runnerUp = scored[1];
+    const { best, runnerUp } = this.score(kind, index, values, exactKey !== undefined);
     const threshold = { match: MATCH_WEIGHT, review: REVIEW_WEIGHT };
     const close =
       runnerUp !== undefined &&
@@ -438,27 +452,23 @@ export class Linker {
 
   private blockingKeys(kind: EntityKind, values: Record<string, Value | undefined>): string[] {
     const keys: string[] = [];
-    const text = (field: string) => {
-      const v = values[field];
-      return typeof v === 'string' && v !== '' ? v : undefined;
-    };
-    const name = text('name');
-    const phone = text('phone');
+    const name = textOf(values, 'name');
+    const phone = textOf(values, 'phone');
     if (name) keys.push(`n:${name}`);
     if (phone) keys.push(`p:${phone}`);
     if (kind === 'person') {
       const surname = name?.[0];
-      const birth = text('birth_date');
-      const address = text('residence_address_id');
+      const birth = textOf(values, 'birth_date');
+      const address = textOf(values, 'residence_address_id');
       const building = address && this.options.buildingOf(address);
       if (surname && birth) keys.push(`b:${birth}|${surname}`);
       if (surname && building) keys.push(`a:${building}|${surname}`);
       // Without a name (a newborn): who was born that day in that building.
       if (birth && building) keys.push(`d:${building}|${birth}`);
     } else {
-      const rep = text('legal_rep');
+      const rep = textOf(values, 'legal_rep');
       for (const field of ['operating_address_id', 'registered_address_id']) {
-        const address = text(field);
+        const address = textOf(values, field);
         const building = address && this.options.buildingOf(address);
         if (rep && building) keys.push(`r:${building}|${rep}`);
       }
@@ -471,9 +481,13 @@ export class Linker {
     index: KindIndex,
     values: Record<string, Value | undefined>,
     hasExactKey: boolean,
-  ): Scored[] {
+  ): { best?: Scored; runnerUp?: Scored } {
     const seen = new Set<number>();
-    const scored: Scored[] = [];
+    // Only the two best are kept (score, then the lower id): a common name's block holds thousands.
+    let best: Scored | undefined;
+    let runnerUp: Scored | undefined;
+    // Worked out at the first candidate: most records with an ID of their own have none.
+    let record: RecordFacts | undefined;
     const blocks = hasExactKey ? index.unkeyedBlocks : index.blocks;
     for (const key of this.blockingKeys(kind, values)) {
       const block = blocks.get(key);
@@ -488,14 +502,40 @@ export class Linker {
         const packed = index.known.get(id);
         if (packed === undefined) continue;
         const known = expand(kind, packed);
-        scored.push(
+        record ??= this.recordFacts(kind, index, values);
+        const scored =
           kind === 'person'
-            ? this.comparePerson(index, values, id, known)
-            : this.compareEntity(index, values, id, known),
-        );
+            ? this.comparePerson(record, values, id, known)
+            : this.compareEntity(record, values, id, known);
+        if (!best || ahead(scored, best)) {
+          runnerUp = best;
+          best = scored;
+        } else if (!runnerUp || ahead(scored, runnerUp)) runnerUp = scored;
       }
     }
-    return scored.sort((a, b) => b.score - a.score || a.id - b.id);
+    return { ...(best && { best }), ...(runnerUp && { runnerUp }) };
+  }
+
+  /** What every candidate of one record is compared with, worked out once. */
+  private recordFacts(
+    kind: EntityKind,
+    index: KindIndex,
+    values: Record<string, Value | undefined>,
+  ): RecordFacts {
+    const name = values.name;
+    const exactM = (kind === 'person' ? PERSON_LEVELS : ENTITY_LEVELS).name.exact.m;
+    const buildings = new Map<string, string | undefined>();
+    for (const field of ['residence_address_id', 'operating_address_id', 'registered_address_id']) {
+      const address = values[field];
+      if (typeof address === 'string') buildings.set(address, this.options.buildingOf(address));
+    }
+    return {
+      nameExact:
+        typeof name === 'string' && name !== ''
+          ? comparison('name', 'exact', this.nameLevel(index, name, exactM))
+          : undefined,
+      buildings,
+    };
   }
 
   private nameLevel(index: KindIndex, name: string, exactM: number): Level {
@@ -504,20 +544,18 @@ export class Linker {
   }
 
   private comparePerson(
-    index: KindIndex,
+    record: RecordFacts,
     values: Record<string, Value | undefined>,
     id: number,
     known: Known,
   ): Scored {
     const out: FieldComparison[] = [];
-    const level = (field: string) => out.find((c) => c.field === field)?.level;
     const name = values.name as string | undefined;
+    const compared = PERSON_COMPARISONS;
     if (name && known.name) {
-      if (known.name.includes(name))
-        out.push(comparison('name', 'exact', this.nameLevel(index, name, PERSON_LEVELS.name.exact.m)));
-      else if (known.name.some((k) => similarName(k, name)))
-        out.push(comparison('name', 'similar', PERSON_LEVELS.name.similar));
-      else out.push(comparison('name', 'different', PERSON_LEVELS.name.different));
+      if (known.name.includes(name)) out.push(record.nameExact!);
+      else if (known.name.some((k) => similarName(k, name))) out.push(compared.name.similar);
+      else out.push(compared.name.different);
     }
     const birth = values.birth_date as string | undefined;
     if (birth && known.birth_date) {
@@ -526,29 +564,27 @@ export class Linker {
         : known.birth_date.some((k) => similarDate(k, birth))
           ? 'similar'
           : 'different';
-      out.push(comparison('birth_date', agreement, PERSON_LEVELS.birth_date[agreement]));
+      out.push(compared.birth_date[agreement]);
     }
-    pushSame(out, 'sex', values.sex, known.sex, PERSON_LEVELS.sex);
-    pushSame(out, 'phone', values.phone, known.phone, PERSON_LEVELS.phone);
+    pushSame(out, values.sex, known.sex, compared.sex);
+    pushSame(out, values.phone, known.phone, compared.phone);
     const address = values.residence_address_id as string | undefined;
-    if (address && known.residence_address_id) {
-      const agreement = this.addressLevel(address, known.residence_address_id);
-      out.push(comparison('residence_address_id', agreement, PERSON_LEVELS.residence_address_id[agreement]));
-    }
+    if (address && known.residence_address_id)
+      out.push(compared.residence_address_id[this.addressLevel(record, address, known.residence_address_id)]);
     // Twins share everything but the name, and a father and son of one name everything but the birth
     // date: a record links unreviewed only when the name agrees and the birth dates do not contradict
     // each other — or, for a record without a name (a newborn), when birth date and room or phone agree.
     const guardOk =
-      level('birth_date') !== 'different' &&
-      (level('name') === 'exact' ||
-        (level('name') === undefined &&
-          level('birth_date') === 'exact' &&
-          (level('residence_address_id') === 'same_room' || level('phone') === 'same')));
+      levelOf(out, 'birth_date') !== 'different' &&
+      (levelOf(out, 'name') === 'exact' ||
+        (levelOf(out, 'name') === undefined &&
+          levelOf(out, 'birth_date') === 'exact' &&
+          (levelOf(out, 'residence_address_id') === 'same_room' || levelOf(out, 'phone') === 'same')));
     return { id, score: round2(out.reduce((sum, c) => sum + c.weight, 0)), comparisons: out, guardOk };
   }
 
   private compareEntity(
-    index: KindIndex,
+    record: RecordFacts,
     values: Record<string, Value | undefined>,
     id: number,
     known: Known,
@@ -556,35 +592,37 @@ export class Linker {
     const out: FieldComparison[] = [];
     let guardOk = false;
     const name = values.name as string | undefined;
+    const compared = ENTITY_COMPARISONS;
     if (name && known.name) {
       if (known.name.includes(name)) {
-        out.push(comparison('name', 'exact', this.nameLevel(index, name, ENTITY_LEVELS.name.exact.m)));
+        out.push(record.nameExact!);
         guardOk = true;
-      } else out.push(comparison('name', 'different', ENTITY_LEVELS.name.different));
+      } else out.push(compared.name.different);
     }
-    pushSame(out, 'legal_rep', values.legal_rep, known.legal_rep, ENTITY_LEVELS.legal_rep);
-    pushSame(out, 'phone', values.phone, known.phone, ENTITY_LEVELS.phone);
+    pushSame(out, values.legal_rep, known.legal_rep, compared.legal_rep);
+    pushSame(out, values.phone, known.phone, compared.phone);
     const mine = ['operating_address_id', 'registered_address_id']
       .map((f) => values[f])
       .filter((v): v is string => typeof v === 'string');
     const theirs = [...(known.operating_address_id ?? []), ...(known.registered_address_id ?? [])];
     if (mine.length > 0 && theirs.length > 0) {
-      const levels = mine.map((a) => this.addressLevel(a, theirs));
+      const levels = mine.map((a) => this.addressLevel(record, a, theirs));
       const level = levels.includes('same_room')
         ? 'same_room'
         : levels.includes('same_building')
           ? 'same_building'
           : 'different';
-      out.push(comparison('address', level, ENTITY_LEVELS.address[level]));
+      out.push(compared.address[level]);
     }
     return { id, score: round2(out.reduce((sum, c) => sum + c.weight, 0)), comparisons: out, guardOk };
   }
 
   private addressLevel(
+    record: RecordFacts,
     address: string,
     known: readonly string[],
   ): 'same_room' | 'same_building' | 'different' {
-    const building = this.options.buildingOf(address);
+    const building = record.buildings.get(address);
     if (known.includes(address)) return building === address ? 'same_building' : 'same_room';
     if (building && known.some((k) => this.options.buildingOf(k) === building)) return 'same_building';
     return 'different';
@@ -601,6 +639,26 @@ function expand(kind: EntityKind, packed: string): Known {
   return known;
 }
 
+// Module functions, not closures made per call: tsx (esbuild's keepNames) names every closure it
+// makes, at a cost that showed in the profile of scoring.
+const ahead = (a: Scored, b: Scored) => a.score > b.score || (a.score === b.score && a.id < b.id);
+
+function textOf(values: Record<string, Value | undefined>, field: string): string | undefined {
+  const v = values[field];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function levelOf(out: readonly FieldComparison[], field: string): string | undefined {
+  for (const c of out) if (c.field === field) return c.level;
+  return undefined;
+}
+
+/** A record's side of every comparison: its exact name's weight, the building of each of its addresses. */
+interface RecordFacts {
+  nameExact: FieldComparison | undefined;
+  buildings: Map<string, string | undefined>;
+}
+
 interface Scored {
   id: number;
   score: number;
@@ -614,14 +672,12 @@ interface Scored {
 
 function pushSame(
   out: FieldComparison[],
-  field: string,
   value: Value | undefined,
   known: readonly string[] | undefined,
-  levels: { same: Level; different: Level },
+  compared: { same: FieldComparison; different: FieldComparison },
 ): void {
   if (typeof value !== 'string' || !known) return;
-  const level = known.includes(value) ? 'same' : 'different';
-  out.push(comparison(field, level, levels[level]));
+  out.push(known.includes(value) ? compared.same : compared.different);
 }
 
 const PERSON_COMPARED = ['name', 'birth_date', 'sex', 'phone', 'residence_address_id'] as const;
@@ -682,8 +738,22 @@ export function similarName(a: string, b: string): boolean {
 
 /** One of year, month or day different, or month and day swapped. */
 export function similarDate(a: string, b: string): boolean {
+  // ISO dates (all values are): compared in place, without splitting two strings per candidate.
+  if (a.length === 10 && b.length === 10 && a[4] === '-' && a[7] === '-' && b[4] === '-' && b[7] === '-') {
+    const year = same(a, b, 0, 0, 4);
+    const month = same(a, b, 5, 5, 2);
+    const day = same(a, b, 8, 8, 2);
+    if (year && same(a, b, 5, 8, 2) && same(a, b, 8, 5, 2)) return true;
+    return Number(!year) + Number(!month) + Number(!day) === 1;
+  }
   const [ya, ma, da] = a.split('-');
   const [yb, mb, db] = b.split('-');
   if (ma === db && da === mb && ya === yb) return true;
   return Number(ya !== yb) + Number(ma !== mb) + Number(da !== db) === 1;
+}
+
+/** a[from..from+length) equals b[bFrom..bFrom+length). */
+function same(a: string, b: string, from: number, bFrom: number, length: number): boolean {
+  for (let i = 0; i < length; i++) if (a.charCodeAt(from + i) !== b.charCodeAt(bFrom + i)) return false;
+  return true;
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
+import { CsvSyntaxError, csvRecordsOf } from '../../lib/csv.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import type { TextEncoding } from '../../lib/text.ts';
 
@@ -73,7 +73,8 @@ function decoder(file: FeedFile): Transform {
   const text = new TextDecoder(file.encoding, { fatal: file.encoding === 'utf-8' });
   let offset = 0;
   return new Transform({
-    readableObjectMode: false,
+    // Strings out, as decoded: not turned back into bytes for the CSV reader to decode again.
+    readableObjectMode: true,
     decodeStrings: true,
     transform(chunk: Buffer, _enc, done) {
       try {
@@ -111,25 +112,17 @@ export async function openFeedRows(
   file: FeedFile,
   options: { delimiter: string; skipLines: number },
 ): Promise<FeedReader> {
-  const parser = parse({
-    delimiter: options.delimiter,
-    from_line: options.skipLines + 1,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    bom: true,
-  });
   const source = createReadStream(file.path).pipe(decoder(file));
-  source.on('error', (error) => parser.destroy(error));
-  source.pipe(parser);
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const records = csvRecordsOf(source as AsyncIterable<string>, {
+    delimiter: options.delimiter,
+    skipLines: options.skipLines,
+    relaxQuotes: true,
+  });
   const fail = (error: unknown, row: number): never => {
-    if (error instanceof CsvError) {
-      const at = typeof error.records === 'number' ? error.records : row;
+    if (error instanceof CsvSyntaxError)
       throw invalidInput(`${file.name} is not a readable CSV file`, [
-        { file: file.name, ...(at > 0 && { row: at }), reason: error.message },
+        { file: file.name, ...(row > 0 && { row }), reason: error.message },
       ]);
-    }
     throw error;
   };
   let first: IteratorResult<string[]>;
