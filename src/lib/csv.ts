@@ -57,15 +57,14 @@ export async function* csvRecordsOf(
       const lf = pending.indexOf('\n');
       const cr = pending.indexOf('\r');
       if (lf < 0 && (cr < 0 || cr === pending.length - 1)) continue;
-      reader = new RecordReader('', lf >= 0 ? '\n' : '\r', options);
-    }
-    reader.feed(pending);
+      reader = new RecordReader(pending, lf >= 0 ? '\n' : '\r', options);
+    } else reader.feed(pending);
     pending = '';
     if (skip > 0) skip = reader.skip(skip);
     if (skip === 0) yield* reader.records(false);
   }
-  reader ??= new RecordReader('', eolOf(pending), options);
-  if (pending !== '') reader.feed(pending);
+  // Text without a line end yet is the whole file: one record, or none.
+  reader ??= new RecordReader(pending, eolOf(pending), options);
   if (skip > 0) reader.skip(skip);
   yield* reader.records(true);
 }
@@ -73,7 +72,8 @@ export async function* csvRecordsOf(
 /**
  * A field as a string of its own. V8 makes a substring of 13 or more characters a view into the text
  * it was cut from: one resident ID kept in the linker would keep its whole chunk of the file alive
- * (928,000 IDs of the scale-1 household file kept 318 MB of heap alive; copied, 111 MB). Copying costs a few ns a field.
+ * (928,000 IDs of the scale-1 household file kept 318 MB of heap alive; copied, 111 MB). Copying
+ * costs a few ns a field.
  */
 const own = (field: string): string => (field.length < 13 ? field : ` ${field}`.slice(1));
 
@@ -108,11 +108,10 @@ class RecordReader {
 
   /** Appends text; what was read is dropped. */
   feed(more: string): void {
-    const first = this.text === '' && this.at === 0 && this.line === 1;
     // A quote found ahead stays found; "none ahead" held for the old text only.
     this.quote = this.quote >= this.at && this.quote < this.text.length ? this.quote - this.at : -1;
     this.text = this.text.slice(this.at) + more;
-    this.at = first && this.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.at = 0;
   }
 
   /** Drops up to `lines` whole lines; returns how many are still to drop. */

@@ -163,17 +163,19 @@ export function readRow(
   ctx: RowContext,
 ): RowDraft {
   const draft: RowDraft = { rowNumber, targets: [], keys: [], problems: [], rejected: false };
-  // addProblem and cellOf are module functions, not closures made per row: tsx (esbuild's keepNames)
-  // names every closure it makes, at a cost a profile of scale 1 showed.
+  const problem = (severity: 'error' | 'warning', field: string | undefined, reason: string) => {
+    draft.problems.push({ severity, file: ctx.file, row: rowNumber, ...(field && { field }), reason });
+    if (severity === 'error') draft.rejected = true;
+  };
+  const cell = (i: number) => (cells[i] ?? '').trim();
+
   if (compiled.recencyColumn >= 0) {
-    const text = cellOf(cells, compiled.recencyColumn);
+    const text = cell(compiled.recencyColumn);
     const parsed = text ? parseDate(text, compiled.source.dates) : undefined;
     const date = parsed && 'value' in parsed ? (parsed.value as string) : undefined;
     if (date && date <= ctx.deliveredOn) draft.observedOn = date;
     else
-      addProblem(
-        draft,
-        ctx.file,
+      problem(
         'warning',
         compiled.source.recency!,
         `${date ? `${date} is after the delivery (${ctx.deliveredOn})` : parsed && 'error' in parsed ? parsed.error : 'empty'}: the row counts as of its delivery date`,
@@ -182,18 +184,15 @@ export function readRow(
 
   for (const target of compiled.targets) {
     const t = target.mapping;
-    if (target.when && !target.when.test(cellOf(cells, target.when.column))) continue;
-    const alternative = target.keyColumns.findIndex((columns) =>
-      columns.every((i) => cellOf(cells, i) !== ''),
-    );
+    if (target.when && !target.when.test(cell(target.when.column))) continue;
+    const alternative = target.keyColumns.findIndex((columns) => columns.every((i) => cell(i) !== ''));
     if (alternative < 0) {
       const keys = t.keys.map((k) => k.join('+')).join(' or ');
-      if (!t.optional && !t.lookup)
-        addProblem(draft, ctx.file, 'error', keys, `${t.name}: the key ${keys} is empty`);
+      if (!t.optional && !t.lookup) problem('error', keys, `${t.name}: the key ${keys} is empty`);
       continue;
     }
     // Keys of different alternatives never meet: one is a resident ID, another a name and a date.
-    const parts = target.keyColumns[alternative]!.map((i) => cellOf(cells, i)).join('|');
+    const parts = target.keyColumns[alternative]!.map(cell).join('|');
     const key = alternative === 0 ? parts : `${alternative}:${parts}`;
     draft.keys.push({ target: t.name, key });
     const values: Record<string, Value> = {};
@@ -203,7 +202,7 @@ export function readRow(
     for (const f of target.fields) {
       const m = f.mapping;
       const where = `${t.name}.${m.field}`;
-      if (f.when && !f.when.test(cellOf(cells, f.when.column))) continue;
+      if (f.when && !f.when.test(cell(f.when.column))) continue;
       if (m.ref !== undefined) {
         refs.push({ field: m.field, targets: m.ref });
         continue;
@@ -213,8 +212,7 @@ export function readRow(
       if (parsed === undefined) {
         if (m.required) {
           missingRequired = true;
-          if (!t.optional)
-            addProblem(draft, ctx.file, 'error', f.label || m.field, `${where} is required but empty`);
+          if (!t.optional) problem('error', f.label || m.field, `${where} is required but empty`);
         }
         continue;
       }
@@ -222,53 +220,25 @@ export function readRow(
         if (m.required) {
           missingRequired = true;
           if (t.optional)
-            addProblem(
-              draft,
-              ctx.file,
-              'warning',
-              f.label || m.field,
-              `${where}: ${parsed.error}; ${t.name} is left out`,
-            );
-          else addProblem(draft, ctx.file, 'error', f.label || m.field, `${where}: ${parsed.error}`);
-        } else
-          addProblem(
-            draft,
-            ctx.file,
-            'warning',
-            f.label || m.field,
-            `${where}: ${parsed.error}; the value is left out`,
-          );
+            problem('warning', f.label || m.field, `${where}: ${parsed.error}; ${t.name} is left out`);
+          else problem('error', f.label || m.field, `${where}: ${parsed.error}`);
+        } else problem('warning', f.label || m.field, `${where}: ${parsed.error}; the value is left out`);
         continue;
       }
       if ('address' in parsed) {
         addresses.push({ field: m.field, text: parsed.address, code: parsed.code });
         continue;
       }
-      if (parsed.note) addProblem(draft, ctx.file, 'warning', f.label || m.field, `${where}: ${parsed.note}`);
+      if (parsed.note) problem('warning', f.label || m.field, `${where}: ${parsed.note}`);
       values[m.field] = parsed.value;
     }
     if (missingRequired) continue;
     if (t.entity === 'person')
-      checkIdAgainst(values, (field, reason) =>
-        addProblem(draft, ctx.file, 'warning', field, `${t.name}: ${reason}`),
-      );
+      checkIdAgainst(values, (field, reason) => problem('warning', field, `${t.name}: ${reason}`));
     draft.targets.push({ target, key, values, addresses, refs });
   }
   return draft;
 }
-
-function addProblem(
-  draft: RowDraft,
-  file: string,
-  severity: 'error' | 'warning',
-  field: string | undefined,
-  reason: string,
-): void {
-  draft.problems.push({ severity, file, row: draft.rowNumber, ...(field && { field }), reason });
-  if (severity === 'error') draft.rejected = true;
-}
-
-const cellOf = (cells: readonly string[], i: number) => (cells[i] ?? '').trim();
 
 type FieldRead = Parsed | { address: string; code: string };
 

@@ -302,8 +302,7 @@ async function loadPriorities(db: Db): Promise<PriorityOf> {
 
 interface ResolvedEntity {
   id: string;
-  /** A Map, not an object: an entity's fields arrive in any order, and objects of many shapes are slow to read. */
-  values: Map<string, unknown>;
+  values: Record<string, unknown>;
   fieldSources: Record<string, number | number[]>;
   conflicts: { field: string; claims: Claim[] }[];
 }
@@ -355,23 +354,20 @@ async function resolveBatch(
         else claims.set(field, [claim]);
       }
     }
-    const values = new Map<string, unknown>();
+    const values: Record<string, unknown> = {};
     const fieldSources: Record<string, number | number[]> = {};
     const conflicts: ResolvedEntity['conflicts'] = [];
     for (const [field, list] of claims) {
       if (def.fields[field]?.union) {
         const members = new Set<number>();
         for (const c of list) for (const v of c.value as number[]) members.add(v);
-        values.set(
-          field,
-          [...members].sort((a, b) => a - b),
-        );
+        values[field] = [...members].sort((a, b) => a - b);
         fieldSources[field] = [...new Set(list.map((c) => c.recordId))].sort((a, b) => a - b);
         continue;
       }
       if (list.length > 1) list.sort(better);
       const winner = list[0]!;
-      values.set(field, winner.value);
+      values[field] = winner.value;
       // The same value at the same priority from several records: credit the first record that
       // gave it, so a later feed that only confirms it leaves the registry row untouched.
       let credited = winner;
@@ -444,17 +440,17 @@ function rowWriter(def: EntityDef): RowWriter {
     line(districtId, e, grids) {
       const district = copyText(districtId);
       const attributes: Record<string, unknown> = {};
-      for (const [k, v] of e.values)
+      for (const [k, v] of Object.entries(e.values))
         if (k.startsWith(ATTRIBUTE_PREFIX)) attributes[k.slice(ATTRIBUTE_PREFIX.length)] = v;
       let grid: string | undefined;
       for (const f of def.grid) {
-        const v = e.values.get(f);
+        const v = e.values[f];
         if (typeof v !== 'string') continue;
         grid = def.fields[f]!.type === 'address' ? grids.get(v) : v;
         if (grid) break;
       }
       let line = `${district}\t${e.id}`;
-      for (const [name, f] of fields) line += `\t${cell(f, e.values.get(name))}`;
+      for (const [name, f] of fields) line += `\t${cell(f, e.values[name])}`;
       return `${line}\t${copyText(grid)}\t${copyText(JSON.stringify(attributes))}\t${copyText(JSON.stringify(e.fieldSources))}\n`;
     },
     upsert: `
