@@ -70,6 +70,8 @@ export interface IngestSummary extends ImportSummary {
 
 /** Rows staged between two looks at the connection, so the COPY in flight keeps going. */
 const YIELD_EVERY_ROWS = 500;
+/** Rows staged per COPY: enough for each COPY to pay, one COPY in flight while the next rows are read. */
+const FLUSH_EVERY_ROWS = 5_000;
 // Any constant: one ingest at a time per PostgreSQL database (entity creation must not race).
 export const INGEST_LOCK = 4403_0401;
 
@@ -399,13 +401,19 @@ async function runIngest(
       });
   };
 
-  // The COPY of a batch runs while the next batch is read, matched and linked (see db/pipeline.ts);
-  // one batch in flight at a time. `copy` times only the waits the overlap did not hide.
+  // The COPY of a flush runs while the next rows are read, matched and linked (see db/pipeline.ts);
+  // one COPY in flight at a time. `copy` times only the waits the overlap did not hide.
   const copies = new InFlight();
   const waitForCopies = async () => {
     const waitStarted = performance.now();
     await copies.settle();
     timingsMs.copy += performance.now() - waitStarted;
+  };
+  let staged = 0;
+  const flush = async () => {
+    await waitForCopies();
+    copies.add(sink.flush());
+    staged = 0;
   };
   const stageBatch = async (batch: RowDraft[]) => {
     await ids.ensure(batch.length * mapping.targets.length);
@@ -421,12 +429,16 @@ async function runIngest(
       }
       stage(draft);
     }
-    await waitForCopies();
-    copies.add(sink.flush());
-    options.onProgress?.(counts.total);
+    staged += batch.length;
+    if (staged >= FLUSH_EVERY_ROWS) {
+      await flush();
+      options.onProgress?.(counts.total);
+    }
   };
 
   for await (const batch of drafts) await stageBatch(batch);
+  await flush();
+  options.onProgress?.(counts.total);
   await waitForCopies();
   timingsMs.read = performance.now() - started - timingsMs.copy;
 

@@ -53,6 +53,18 @@ describe(`resolution on ${testEngine}`, () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('credits each field of an entity with one record to that record', async () => {
+    const people = await db.query<{ field_sources: Record<string, number>; record: string; fields: object }>(
+      `SELECT p.field_sources, r.id::text AS record, r.fields
+         FROM people p JOIN source_records r ON r.entity_kind = 'person' AND r.entity_id = p.id`,
+    );
+    expect(people).toHaveLength(25);
+    for (const p of people)
+      expect(p.field_sources).toEqual(
+        Object.fromEntries(Object.keys(p.fields).map((field) => [field, Number(p.record)])),
+      );
+  });
+
   it('removes an entity whose records are all retired', async () => {
     await db.exec(`UPDATE source_records SET retired_by_feed = feed_id WHERE target = 'household'`);
     expect(await rebuild(5)).toMatchObject({ deleted: 9 });
