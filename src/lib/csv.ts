@@ -79,9 +79,6 @@ const own = (field: string): string => (field.length < 13 ? field : ` ${field}`.
 
 const eolOf = (text: string) => (!text.includes('\n') && text.includes('\r') ? '\r' : '\n');
 
-/** A record that runs past the text seen so far: read again once more text came. */
-class Incomplete extends Error {}
-
 class RecordReader {
   private at = 0;
   private line = 1;
@@ -150,21 +147,23 @@ class RecordReader {
         this.line += 1;
         continue;
       }
-      let record: { fields: string[]; next: number; line: number };
-      try {
-        record = this.quotedRecord(at, final);
-      } catch (error) {
-        if (error instanceof Incomplete) return;
-        throw error;
-      }
+      const record = this.quotedRecord(at, final);
+      // It runs past the text seen so far: read again once more text came.
+      if (!record) return;
       this.at = record.next;
       this.line = record.line;
       yield record.fields;
     }
   }
 
-  /** Reads one record that has a quote somewhere, field by field; it may span several lines. */
-  private quotedRecord(start: number, final: boolean) {
+  /**
+   * Reads one record that has a quote somewhere, field by field; it may span several lines. Null,
+   * unless `final`, when it runs to the end of the text so far.
+   */
+  private quotedRecord(
+    start: number,
+    final: boolean,
+  ): { fields: string[]; next: number; line: number } | null {
     const { text, eolCode, delimiterCode } = this;
     const length = text.length;
     const fields: string[] = [];
@@ -178,12 +177,12 @@ class RecordReader {
         for (;;) {
           const close = text.indexOf('"', from);
           if (close < 0) {
-            if (!final) throw new Incomplete();
+            if (!final) return null;
             throw new CsvSyntaxError(line, 'a quoted field is never closed');
           }
           value += text.slice(from, close);
           // A quote at the end of the text so far may be the first of a doubled one.
-          if (!final && close + 1 === length) throw new Incomplete();
+          if (!final && close + 1 === length) return null;
           if (text.charCodeAt(close + 1) !== QUOTE) {
             at = close + 1;
             break;
@@ -194,7 +193,7 @@ class RecordReader {
         for (let i = value.indexOf(this.eol); i >= 0; i = value.indexOf(this.eol, i + 1)) line += 1;
         code = text.charCodeAt(at);
         if (eolCode === LF && code === CR) {
-          if (!final && at + 1 === length) throw new Incomplete();
+          if (!final && at + 1 === length) return null;
           if (text.charCodeAt(at + 1) === LF) code = text.charCodeAt(++at);
         }
         if (at < length && code !== delimiterCode && code !== eolCode)
@@ -211,7 +210,7 @@ class RecordReader {
         at = stop;
       }
       // The record runs to the end of the text so far: more of it may follow.
-      if (!final && at >= length) throw new Incomplete();
+      if (!final && at >= length) return null;
       fields.push(own(value));
       at += 1;
       if (code !== delimiterCode || at > length) return { fields, next: at, line: line + 1 };

@@ -96,7 +96,7 @@ export async function resolveTouched(
       `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
     );
     // In id order: neighbouring entities' records sit together in the index.
-    const ids = [...new Set(touchedIds)].sort((a, b) => a - b).map(String);
+    const ids = sortedUnique(touchedIds).map(String);
     const batches: Batch[] = [];
     for (let i = 0; i < ids.length; i += batchSize) {
       const slice = ids.slice(i, i + batchSize);
@@ -346,10 +346,8 @@ async function resolveBatch(
     const conflicts: ResolvedEntity['conflicts'] = [];
     for (const [field, list] of claims) {
       if (def.fields[field]?.union) {
-        const members = new Set<number>();
-        for (const c of list) for (const v of c.value as number[]) members.add(v);
-        values[field] = [...members].sort((a, b) => a - b);
-        fieldSources[field] = [...new Set(list.map((c) => c.recordId))].sort((a, b) => a - b);
+        values[field] = sortedUnique(list.flatMap((c) => c.value as number[]));
+        fieldSources[field] = sortedUnique(list.map((c) => c.recordId));
         continue;
       }
       if (list.length > 1) list.sort(better);
@@ -379,6 +377,9 @@ async function resolveBatch(
   return out;
 }
 
+/** Ids once each, in order: a union field's members, the records a union is credited to. */
+const sortedUnique = (ids: Iterable<number>): number[] => [...new Set(ids)].sort((a, b) => a - b);
+
 /**
  * An entity of one current record (most of them: every entity a feed creates): its values as they
  * are, each credited to that record, no conflict — what the claims below would give, without them.
@@ -391,7 +392,7 @@ function soleRecord(def: EntityDef, id: string, r: RecordRow): ResolvedEntity {
     const value = r.fields[field];
     if (value === null || value === undefined) continue;
     if (def.fields[field]?.union) {
-      values[field] = [...new Set(value as number[])].sort((a, b) => a - b);
+      values[field] = sortedUnique(value as number[]);
       fieldSources[field] = [recordId];
     } else {
       values[field] = value;
