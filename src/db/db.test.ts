@@ -58,6 +58,42 @@ describe(`database on ${testEngine}`, () => {
     ).rejects.toThrow();
     expect(await db.query('SELECT * FROM tx_probe')).toEqual([]);
   });
+
+  it('runs a bulk transaction: statements sent at once run in order, and it commits', async () => {
+    await db.exec('CREATE TABLE bulk_probe (id int PRIMARY KEY, note text)');
+    const counts = await db.bulkTransaction(async (tx) => {
+      expect(tx.inTransaction).toBe(true);
+      // Sent without waiting for each: the COPY lands before the update, the update before the count.
+      const copied = tx.copyFrom('COPY bulk_probe (id, note) FROM STDIN', '1\tone\n2\ttwo\n');
+      const updated = tx.query("UPDATE bulk_probe SET note = note || '!' WHERE id = $1 RETURNING id", [2]);
+      const counted = tx.query<{ n: number }>('SELECT count(*)::int AS n FROM bulk_probe', [], {
+        name: 'bulk_probe_count',
+      });
+      // Nested transactions join it.
+      const nested = tx.transaction((inner) =>
+        inner.query<{ note: string }>('SELECT note FROM bulk_probe WHERE id = 2'),
+      );
+      return Promise.all([copied, updated, counted, nested]);
+    });
+    expect(counts).toEqual([2, [{ id: 2 }], [{ n: 2 }], [{ note: 'two!' }]]);
+    expect(await db.query('SELECT id, note FROM bulk_probe ORDER BY id')).toEqual([
+      { id: 1, note: 'one' },
+      { id: 2, note: 'two!' },
+    ]);
+  });
+
+  it('rolls a failed bulk transaction back whole, with the error as the server gave it', async () => {
+    await db.exec('CREATE TABLE bulk_fail_probe (id int PRIMARY KEY)');
+    const failed = db.bulkTransaction(async (tx) => {
+      await tx.copyFrom('COPY bulk_fail_probe (id) FROM STDIN', '1\n2\n');
+      await tx.query('INSERT INTO bulk_fail_probe VALUES (1)');
+    });
+    await expect(failed).rejects.toMatchObject({ code: '23505', constraint: 'bulk_fail_probe_pkey' });
+    expect(await db.query('SELECT * FROM bulk_fail_probe')).toEqual([]);
+    // The next one starts afresh.
+    await db.bulkTransaction((tx) => tx.query('INSERT INTO bulk_fail_probe VALUES (3)'));
+    expect(await db.query('SELECT * FROM bulk_fail_probe')).toEqual([{ id: 3 }]);
+  });
 });
 
 describe('PGlite checkpoints', () => {

@@ -35,6 +35,13 @@ export interface Db {
   copyFrom(copySql: string, data: string | Uint8Array): Promise<number>;
   /** Runs `fn` in a transaction; nested calls join the outer transaction. */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * A transaction for bulk work (a feed ingest) that sends statements without waiting for each: on
+   * PostgreSQL its connection lives in a thread of its own (postgres-thread.mjs), which sends the
+   * next statement the moment the server answers one, however busy this thread is; on PGlite it is
+   * `transaction`, whose database has a thread already. One at a time per database.
+   */
+  bulkTransaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -126,7 +133,7 @@ const WAL_CHECKPOINT_BYTES = 1024 ** 3;
 
 async function openPglite(dataDir = 'memory://', walCheckpointBytes: number): Promise<Db> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const thread = new PgliteThread({
+  const thread = new DbThread(new URL('./pglite-thread.mjs', import.meta.url), 'PGlite', {
     dataDir,
     settings: dataDir.startsWith('memory://') ? [] : PGLITE_SETTINGS,
     walCheckpointBytes,
@@ -138,9 +145,12 @@ async function openPglite(dataDir = 'memory://', walCheckpointBytes: number): Pr
 const THREAD_YOUNG_GENERATION_MB = 32;
 
 interface ThreadRequest {
-  op: 'open' | 'query' | 'exec' | 'copy' | 'close';
+  /** `begin` and `end` (COMMIT or ROLLBACK, then disconnect): the PostgreSQL thread's transaction. */
+  op: 'open' | 'begin' | 'query' | 'exec' | 'copy' | 'end' | 'close';
   sql?: string;
   params?: unknown[];
+  /** A prepared statement's name (PostgreSQL). */
+  name?: string | undefined;
   data?: string | Uint8Array;
 }
 
@@ -151,11 +161,11 @@ interface ThreadAnswer {
 }
 
 /**
- * PGlite in a worker thread (pglite-thread.mjs): its WASM works while this thread goes on. Requests
- * are answered in the order sent; an error comes back with its message and PostgreSQL fields, and
- * the stack of the call that sent it.
+ * A database's end in a worker thread (pglite-thread.mjs, postgres-thread.mjs): it works while this
+ * thread goes on. Requests are answered in the order sent; an error comes back with its message and
+ * PostgreSQL fields, and the stack of the call that sent it.
  */
-class PgliteThread {
+class DbThread {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly waiting = new Map<
@@ -163,12 +173,15 @@ class PgliteThread {
     { resolve: (a: ThreadAnswer) => void; reject: (e: Error) => void }
   >();
 
-  constructor(workerData: { dataDir: string; settings: readonly string[]; walCheckpointBytes: number }) {
-    this.worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), {
+  constructor(script: URL, what: string, workerData: unknown) {
+    this.worker = new Worker(script, {
       workerData,
       // The thread's own objects are few and short-lived (results on their way here): the CLI's
       // large young generation (bin/citybrain.js) would only hold 150 MB more of them.
-      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
+        ...(process.env.OLDMB ? { maxOldGenerationSizeMb: Number(process.env.OLDMB) } : {}),
+      },
     });
     this.worker.on('message', (answer: ThreadAnswer) => {
       const waiter = this.waiting.get(answer.id);
@@ -180,7 +193,7 @@ class PgliteThread {
       this.waiting.clear();
     };
     this.worker.on('error', fail);
-    this.worker.on('exit', (code) => fail(new Error(`the PGlite thread stopped (exit code ${code})`)));
+    this.worker.on('exit', (code) => fail(new Error(`the ${what} thread stopped (exit code ${code})`)));
   }
 
   async call(request: ThreadRequest): Promise<{ rows: Row[]; affectedRows: number }> {
@@ -208,7 +221,7 @@ class PgliteThread {
  * The Db of a PGlite thread. It is one connection: a transaction holds it, and statements outside
  * the transaction wait for its end (as PGlite itself does); statements inside it are sent at once.
  */
-function pgliteDb(thread: PgliteThread): Db {
+function pgliteDb(thread: DbThread): Db {
   /** Runs `fn` when the statements and transactions before it are done. */
   const exclusive = inTurn();
   const statements = (queue: <T>(fn: () => Promise<T>) => Promise<T>) => ({
@@ -239,6 +252,7 @@ function pgliteDb(thread: PgliteThread): Db {
           throw error;
         }
       }),
+    bulkTransaction: (fn) => root.transaction(fn),
     close: () => exclusive(() => thread.close()),
   };
   const tx: Db = {
@@ -247,6 +261,7 @@ function pgliteDb(thread: PgliteThread): Db {
     inTransaction: true,
     ...statements((fn) => fn()),
     transaction: (fn) => fn(tx),
+    bulkTransaction: (fn) => fn(tx),
     close: root.close,
   };
   return root;
@@ -261,7 +276,48 @@ function openPostgres(url: string, max: number): Db {
   const pool = new pg.Pool({ connectionString: url, max });
   // Idle clients can error when the server restarts; the next query reconnects.
   pool.on('error', () => {});
-  return postgresDb(pool, pool, async () => pool.end(), null);
+  let thread: DbThread | undefined;
+  const close = async () => {
+    await pool.end();
+    await thread?.close();
+  };
+  const oneAtATime = inTurn();
+  const bulk: Db['bulkTransaction'] = (fn) =>
+    oneAtATime(async () => {
+      // Started at the first bulk transaction, kept until the database is closed.
+      thread ??= new DbThread(new URL('./postgres-thread.mjs', import.meta.url), 'PostgreSQL', { url });
+      await thread.call({ op: 'begin' });
+      try {
+        const result = await fn(threadTransaction(thread, root, close));
+        // The thread answers in order: every statement sent before is done.
+        await thread.call({ op: 'end', sql: 'COMMIT' });
+        return result;
+      } catch (error) {
+        await thread.call({ op: 'end', sql: 'ROLLBACK' }).catch(() => {});
+        throw error;
+      }
+    });
+  const root = postgresDb(pool, pool, close, null, bulk);
+  return root;
+}
+
+/** A transaction on the PostgreSQL thread: each statement is sent to it at once, and runs in turn there. */
+function threadTransaction(thread: DbThread, root: Db, close: () => Promise<void>): Db {
+  const tx: Db = {
+    kind: 'postgres',
+    root,
+    inTransaction: true,
+    query: async <T>(sql: string, params: unknown[] = [], options: QueryOptions = {}) =>
+      (await thread.call({ op: 'query', sql, params, name: options.name })).rows as T[],
+    exec: async (sql) => {
+      await thread.call({ op: 'exec', sql });
+    },
+    copyFrom: async (copySql, data) => (await thread.call({ op: 'copy', sql: copySql, data })).affectedRows,
+    transaction: (fn) => fn(tx),
+    bulkTransaction: (fn) => fn(tx),
+    close,
+  };
+  return tx;
 }
 
 function postgresDb(
@@ -269,6 +325,7 @@ function postgresDb(
   conn: pg.Pool | pg.PoolClient,
   close: () => Promise<void>,
   rootDb: Db | null,
+  bulk: Db['bulkTransaction'],
 ): Db {
   const inTransaction = rootDb !== null;
   // A transaction's statements may be sent before the one before has answered (db/pipeline.ts):
@@ -308,7 +365,7 @@ function postgresDb(
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const tx = postgresDb(pool, client, close, db);
+        const tx = postgresDb(pool, client, close, db, bulk);
         const result = await fn(tx);
         // After any statement still in its turn.
         await tx.exec('COMMIT');
@@ -320,6 +377,7 @@ function postgresDb(
         client.release();
       }
     },
+    bulkTransaction: (fn) => (inTransaction ? fn(db) : bulk(fn)),
     close,
   };
   return db;

@@ -12,10 +12,25 @@ import { importAddresses } from '../../foundation/address/import.ts';
 import { importAreas } from '../../foundation/areas/import.ts';
 import type { IngestSummary } from '../../foundation/fusion/ingest.ts';
 import { scoreAgainstTruth } from '../../foundation/quality/truth.ts';
+import { ENTITIES } from '../../foundation/registry/model.ts';
 import { DEMO_FILES, type DemoManifest, generateDemo } from '../generate.ts';
 import { FEED_TRUTH } from './generate.ts';
 import { deliveryOrder, ingestDemoFeeds } from './ingest.ts';
 import { scoreLinks } from './score-links.ts';
+
+/** Every registry row and conflict, without the times they were written. */
+async function registrySnapshot(db: Db): Promise<Record<string, unknown[]>> {
+  const snapshot: Record<string, unknown[]> = {};
+  for (const { table } of Object.values(ENTITIES))
+    snapshot[table] = await db.query(
+      `SELECT to_jsonb(t) - 'created_at' - 'updated_at' AS row FROM ${table} t ORDER BY district_id, id`,
+    );
+  snapshot.registry_conflicts = await db.query(
+    `SELECT entity_kind, entity_id::text, field, claims, winner_record_id::text, resolved_at IS NULL AS open
+       FROM registry_conflicts ORDER BY entity_kind, entity_id, field`,
+  );
+  return snapshot;
+}
 
 describe(`the demo feeds through the ingest on ${testEngine}`, () => {
   let dir: string;
@@ -76,6 +91,25 @@ describe(`the demo feeds through the ingest on ${testEngine}`, () => {
       });
     expect(score.found).toBe(score.injected);
   });
+
+  it('resolves entities while reading as it would after the merge', async () => {
+    // Small COPYs, and every entity ready resolved at once: most are resolved while reading, and
+    // many again after a later row or the merge touched them.
+    const other = await createTestDb();
+    try {
+      const ctx = systemCtx(other.db);
+      await importAreas(ctx, join(dir, DEMO_FILES.areas));
+      await importAddresses(ctx, join(dir, DEMO_FILES.addresses));
+      const early = await ingestDemoFeeds(ctx, dir, manifest.feeds, {
+        tuning: { flushEveryRows: 40, resolveEarlyAt: 1 },
+      });
+      const whileReading = (s: IngestSummary[]) => s.reduce((n, x) => n + x.registry.resolvedWhileReading, 0);
+      expect(whileReading(early)).toBeGreaterThan(whileReading(summaries));
+      expect(await registrySnapshot(other.db)).toEqual(await registrySnapshot(db));
+    } finally {
+      await other.destroy();
+    }
+  }, 300_000);
 
   it('changes nothing when the same files come again', async () => {
     const again = await ingestDemoFeeds(systemCtx(db), dir, manifest.feeds);

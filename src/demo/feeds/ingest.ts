@@ -3,7 +3,12 @@
 // `citybrain demo` and the fusion benchmark.
 import { join } from 'node:path';
 import type { Ctx } from '../../foundation/access/context.ts';
-import { type IngestPhase, type IngestSummary, ingestFeed } from '../../foundation/fusion/ingest.ts';
+import {
+  type IngestPhase,
+  type IngestSummary,
+  type IngestTuning,
+  ingestFeed,
+} from '../../foundation/fusion/ingest.ts';
 import type { FeedFileEntry, FeedsManifest } from './generate.ts';
 
 export interface DemoFeedHooks {
@@ -14,6 +19,8 @@ export interface DemoFeedHooks {
   onPhase?: ((phase: IngestPhase) => void) | undefined;
   /** After each file, with its summary and the wall time it took. */
   onDone?: ((file: FeedFileEntry, summary: IngestSummary, ms: number) => void) | undefined;
+  /** Batch sizes of every file's ingest (tests). */
+  tuning?: Partial<IngestTuning> | undefined;
 }
 
 /** The files in the order a bureau receives them: by delivery date, then in the manifest's source order. */
@@ -37,6 +44,7 @@ export async function ingestDemoFeeds(
       fileName: file.file,
       onProgress: hooks.onProgress,
       onPhase: hooks.onPhase,
+      tuning: hooks.tuning,
     });
     hooks.onDone?.(file, summary, performance.now() - started);
     summaries.push(summary);

@@ -171,6 +171,7 @@ describe(`ingesting feeds on ${testEngine}`, () => {
       deleted: 0,
       conflictsOpened: 0,
       conflictsClosed: 0,
+      resolvedWhileReading: 0,
     });
     expect(await snapshot()).toEqual(before);
   });

@@ -3,13 +3,14 @@
 //   2. stream rows: map and check each (rows.ts), standardise addresses with the matcher (memoised
 //      per text), link each record to its entity (linking.ts, in memory), classify it against the
 //      version held and COPY it (stage.ts: new records straight in, changed ones through staging);
-//   3. merge, then resolve the touched entities (registry/resolve.ts; the entities this run created
-//      are copied straight into their registry, with no upsert);
+//   3. resolve the touched entities (registry/resolve.ts; the entities this run created are copied
+//      straight into their registry, with no upsert): those only new records touched while the file
+//      is still read, beside it (touched.ts), the others after the merge;
 //   4. queue the uncertain addresses of new and changed records for review; log the feed.
 // A process killed at any point leaves the database as it was (the run stays 'running' in the log).
 import { dataVersion } from '../../db/data-versions.ts';
 import type { Db } from '../../db/db.ts';
-import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
+import { sentAhead, yieldToIo } from '../../db/pipeline.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import { audit, type Ctx, requirePermission } from '../access/context.ts';
 import { currentMatchIndex, type MatchIndex } from '../address/match/index.ts';
@@ -27,7 +28,7 @@ import {
   startImport,
 } from '../imports/runs.ts';
 import { ENTITIES, type EntityKind, mappedIdentifiers } from '../registry/model.ts';
-import { type ResolveCounts, resolveTouched } from '../registry/resolve.ts';
+import { Resolution, type ResolveCounts } from '../registry/resolve.ts';
 import { readDrafts } from './drafts.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
@@ -54,7 +55,18 @@ export interface IngestOptions {
   /** Data rows read so far, every few thousand rows and at the end. */
   onProgress?: ((rows: number) => void) | undefined;
   onPhase?: ((phase: IngestPhase) => void) | undefined;
+  /** Batch sizes, which tests make small so that every path runs on a few rows. */
+  tuning?: Partial<IngestTuning> | undefined;
 }
+
+export interface IngestTuning {
+  /** Rows staged per COPY: enough for each COPY to pay, one COPY in flight while the next rows are read. */
+  flushEveryRows: number;
+  /** The fewest entities ready that start a round of resolution while reading (Infinity: none). */
+  resolveEarlyAt: number;
+}
+
+const TUNING: IngestTuning = { flushEveryRows: 5_000, resolveEarlyAt: 5_000 };
 
 export interface IngestSummary extends ImportSummary {
   source: string;
@@ -64,14 +76,15 @@ export interface IngestSummary extends ImportSummary {
   records: MergeResult['records'];
   links: Record<LinkStatus, number>;
   addresses: { matched: number; review: number; unmatched: number };
-  registry: ResolveCounts;
+  /** Registry rows written; `resolvedWhileReading`: entities resolved before the merge (some again after it). */
+  registry: ResolveCounts & { resolvedWhileReading: number };
   timingsMs: { read: number; copy: number; merge: number; resolve: number; review: number };
 }
 
 /** Rows staged between two looks at the connection, so the COPY in flight keeps going. */
 const YIELD_EVERY_ROWS = 500;
-/** Rows staged per COPY: enough for each COPY to pay, one COPY in flight while the next rows are read. */
-const FLUSH_EVERY_ROWS = 5_000;
+/** COPYs of staged rows sent and not yet done, at most: a few MB of text each. */
+const COPIES_IN_FLIGHT = 3;
 // Any constant: one ingest at a time per PostgreSQL database (entity creation must not race).
 export const INGEST_LOCK = 4403_0401;
 
@@ -98,7 +111,7 @@ export async function ingestFeed(
   try {
     // The matching index is cached per database: build it on the root connection, outside the transaction.
     const index = hasAddresses(mapping) ? await currentMatchIndex(ctx.db) : null;
-    const done = await ctx.db.transaction((tx) =>
+    const done = await ctx.db.bulkTransaction((tx) =>
       runIngest(
         { ...ctx, db: tx },
         { root: ctx.db, mapping, file, importId, districtId, deliveredAt, index, counts, options },
@@ -179,7 +192,14 @@ async function earlierFeed(
     records: { new: 0, changed: 0, unchanged: row.records, stale: 0, duplicate: 0, retired: 0 },
     links: emptyLinks(),
     addresses: { matched: 0, review: 0, unmatched: 0 },
-    registry: { inserted: 0, updated: 0, deleted: 0, conflictsOpened: 0, conflictsClosed: 0 },
+    registry: {
+      inserted: 0,
+      updated: 0,
+      deleted: 0,
+      conflictsOpened: 0,
+      conflictsClosed: 0,
+      resolvedWhileReading: 0,
+    },
     timingsMs: { read: 0, copy: 0, merge: 0, resolve: 0, review: 0 },
   };
 }
@@ -218,6 +238,7 @@ async function runIngest(
 ): Promise<{ summary: IngestSummary; linker: Linker; version: string }> {
   const { db } = ctx;
   const { mapping, file, importId, districtId, counts, options } = run;
+  const tuning = { ...TUNING, ...options.tuning };
   const timingsMs = { read: 0, copy: 0, merge: 0, resolve: 0, review: 0 };
   let started = performance.now();
   options.onPhase?.('reading');
@@ -234,6 +255,7 @@ async function runIngest(
   const version = await dataVersion(db, 'registry');
   const linker = cachedLinker(run.root, version, { buildingOf, takeId: ids.take });
   await linker.ensure(db, districtId, kinds, secondary);
+  const resolution = await Resolution.start(db, districtId);
   const sink = await RecordSink.open(
     db,
     {
@@ -401,19 +423,34 @@ async function runIngest(
       });
   };
 
-  // The COPY of a flush runs while the next rows are read, matched and linked (see db/pipeline.ts);
-  // one COPY in flight at a time. `copy` times only the waits the overlap did not hide.
-  const copies = new InFlight();
-  const waitForCopies = async () => {
+  // The COPY of a flush runs while the next rows are read, matched and linked (see db/pipeline.ts),
+  // a few in flight: on the connection they take turns with resolution's statements, and the
+  // reading should not wait for those. `copy` times only the waits the overlap did not hide.
+  const copies: Promise<void>[] = [];
+  const waitForCopies = async (inFlight: number) => {
     const waitStarted = performance.now();
-    await copies.settle();
+    while (copies.length > inFlight) await copies.shift();
     timingsMs.copy += performance.now() - waitStarted;
+  };
+  // Resolution while reading: the entities ready are added while few batches wait.
+  let resolvedWhileReading = 0;
+  const resolveEarly = () => {
+    if (resolution.queued > 1) return;
+    const ready = sink.takeReady(tuning.resolveEarlyAt);
+    if (!ready) return;
+    // Created by this run: copied straight in now; touched again later, upserted after the merge.
+    const created = new Set<number>();
+    for (const entityIds of ready.values()) for (const id of entityIds) if (fresh.delete(id)) created.add(id);
+    resolution.add(ready, created);
+    for (const entityIds of ready.values()) resolvedWhileReading += entityIds.length;
   };
   let staged = 0;
   const flush = async () => {
-    await waitForCopies();
-    copies.add(sink.flush());
+    await waitForCopies(COPIES_IN_FLIGHT - 1);
+    copies.push(sentAhead(sink.flush()));
     staged = 0;
+    // Flushes before this one are written: their entities may be ready.
+    resolveEarly();
   };
   const stageBatch = async (batch: RowDraft[]) => {
     await ids.ensure(batch.length * mapping.targets.length);
@@ -430,7 +467,7 @@ async function runIngest(
       stage(draft);
     }
     staged += batch.length;
-    if (staged >= FLUSH_EVERY_ROWS) {
+    if (staged >= tuning.flushEveryRows) {
       await flush();
       options.onProgress?.(counts.total);
     }
@@ -439,7 +476,7 @@ async function runIngest(
   for await (const batch of drafts) await stageBatch(batch);
   await flush();
   options.onProgress?.(counts.total);
-  await waitForCopies();
+  await waitForCopies(0);
   timingsMs.read = performance.now() - started - timingsMs.copy;
 
   options.onPhase?.('merging');
@@ -464,7 +501,8 @@ async function runIngest(
 
   options.onPhase?.('resolving');
   started = performance.now();
-  const registry = await resolveTouched(db, districtId, merged.touched, { fresh });
+  resolution.add(merged.touched, fresh);
+  const registry = { ...(await resolution.finish()), resolvedWhileReading };
   timingsMs.resolve = performance.now() - started;
 
   options.onPhase?.('reviewing');
@@ -570,8 +608,8 @@ async function saveSource(db: Db, mapping: SourceMapping): Promise<void> {
 
 /**
  * Ids from a sequence, reserved in blocks (taking one is synchronous). A block is one statement, not
- * a nextval per id: the sequence jumps by the block. The next block is asked for while a few batches'
- * worth are left, so a batch rarely waits for it behind a COPY in flight. Only ingests and link
+ * a nextval per id: the sequence jumps by the block. The next block is asked for while IDS_AHEAD are
+ * left, so a batch rarely waits for it behind the statements before it. Only ingests and link
  * reviews take these ids, both under INGEST_LOCK, so nothing can take an id between nextval and setval.
  */
 function idPool(
@@ -608,8 +646,7 @@ function idPool(
     async ensure(n) {
       for (;;) {
         // Awaited below when needed; a failure then also fails the statements after it.
-        if (left < IDS_AHEAD * n && !asking)
-          asking = sentAhead(reserve(Math.max(IDS_AHEAD * n - left, ID_BLOCK)));
+        if (left < n + IDS_AHEAD && !asking) asking = sentAhead(reserve(n + 2 * IDS_AHEAD - left));
         if (left >= n) return;
         await asking;
       }
@@ -617,10 +654,12 @@ function idPool(
   };
 }
 
-/** Batches' worth of ids kept reserved ahead. */
-const IDS_AHEAD = 3;
-/** Ids reserved at a time: a first delivery of a million rows takes a hundred round trips, not a million nextvals. */
-const ID_BLOCK = 10_000;
+/**
+ * Ids kept reserved beyond the batch's, topped up to twice as many: a first delivery of a million
+ * rows takes a few dozen round trips, not a million nextvals, and the next block is asked for
+ * seconds of reading ahead, as the request may queue behind resolution's statements.
+ */
+const IDS_AHEAD = 25_000;
 
 /** Room → its building, from the matching index; a building maps to itself. */
 function buildingLookup(index: MatchIndex | null): (addressId: string) => string | undefined {

@@ -11,12 +11,15 @@
 //              rewriting the 1.2 M records of a re-delivered household register costs a minute.
 // A key repeated in the file: the same content again is skipped; other content is a contradiction,
 // and the later row (by its date, then its place) wins. A snapshot retires what it no longer lists.
-// The entities whose records changed are listed for resolution (MergeResult.touched).
+// The entities whose records changed are listed for resolution: those only new records touched may
+// be resolved while the file is still read (takeReady, touched.ts), the rest after the merge
+// (MergeResult.touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { copyText, type Db } from '../../db/db.ts';
 import { grownTo } from '../../lib/typed-arrays.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
 import { RecordTable, type State } from './record-table.ts';
+import { TouchedEntities } from './touched.ts';
 
 export interface StagedRecord {
   rowNumber: number;
@@ -48,8 +51,8 @@ const ROW_INSERTED = 1;
 const ROW_UPDATED = 2;
 
 export interface MergeResult {
-  /** Entity ids by kind whose records this feed added, changed or retired: to resolve. */
-  touched: ReadonlyMap<string, ReadonlySet<number>>;
+  /** Entity ids by kind whose records this feed added, changed or retired, not resolved since: to resolve. */
+  touched: ReadonlyMap<string, readonly number[]>;
   records: {
     new: number;
     changed: number;
@@ -121,7 +124,9 @@ export class RecordSink {
   private newLines: string[] = [];
   private stagedLines: string[] = [];
   private losers: { row: number; target: string }[] = [];
-  private readonly touched = new Map<string, Set<number>>();
+  private readonly touched = new TouchedEntities();
+  /** Flushes started: a record added now goes out in flush number `flushes`. */
+  private flushes = 0;
   /** Per file row (they count from 1): INSERTED and UPDATED bits, as its records were. */
   private rowChanges = new Uint8Array(1024);
   private readonly reviewRows = new Set<number>();
@@ -232,7 +237,7 @@ export class RecordSink {
         ...(!laterWins && { loserJson: { fields: r.fields, texts: r.texts } }),
       });
       if (!laterWins) return { id, state: 'repeat' };
-      if (previous.entity !== null) this.touch(r.entityKind, previous.entity);
+      if (previous.entity !== null) this.touched.byMergedRecord(r.entityKind, previous.entity);
       if (previous.state === 'replace') this.losers.push({ row: previous.row, target: r.target });
       if (previous.state === 'new' || previous.state === 'replace') {
         // Copied in already: the kept row overwrites it, as one new record.
@@ -265,10 +270,10 @@ export class RecordSink {
       this.stagedLines.push(this.stagingLine(id, state, r));
     } else if (state === 'new') {
       if (r.uncertain) this.reviewRows.add(r.rowNumber);
-      if (r.entityId !== null) this.touch(r.entityKind, r.entityId);
+      if (r.entityId !== null) this.touched.byNewRecord(r.entityKind, r.entityId, this.flushes);
       this.newLines.push(this.newLine(id, r));
     } else if (state === 'changed') {
-      if (held!.entity !== null) this.touch(r.entityKind, held!.entity);
+      if (held!.entity !== null) this.touched.byMergedRecord(r.entityKind, held!.entity);
       this.stage(id, state, r);
     } else if (r.lacksIdentifier) {
       this.seen += 1;
@@ -280,7 +285,7 @@ export class RecordSink {
   /** A changed or replacing version: staged for the UPDATE, its entity touched. */
   private stage(id: number, state: State, r: StagedRecord): void {
     if (r.uncertain) this.reviewRows.add(r.rowNumber);
-    if (r.entityId !== null) this.touch(r.entityKind, r.entityId);
+    if (r.entityId !== null) this.touched.byMergedRecord(r.entityKind, r.entityId);
     this.stagedLines.push(this.stagingLine(id, state, r));
   }
 
@@ -290,13 +295,13 @@ export class RecordSink {
     this.rowChanges[row]! |= change === 'inserted' ? ROW_INSERTED : ROW_UPDATED;
   }
 
-  private touch(kind: string, id: number): void {
-    let ids = this.touched.get(kind);
-    if (!ids) {
-      ids = new Set();
-      this.touched.set(kind, ids);
-    }
-    ids.add(id);
+  /**
+   * Entities only new records touched, every one of those records written, once at least `atLeast`
+   * are: they may be resolved now (touched.ts), and are listed again after the merge only if a later
+   * record touches them.
+   */
+  takeReady(atLeast: number): Map<string, number[]> | null {
+    return this.touched.takeReady(atLeast);
   }
 
   private newLine(id: number, r: StagedRecord): string {
@@ -313,6 +318,7 @@ export class RecordSink {
     // Taken now: rows added while the COPY runs go to the next flush.
     const newLines = this.newLines;
     const stagedLines = this.stagedLines;
+    const flush = this.flushes++;
     this.newLines = [];
     this.stagedLines = [];
     await Promise.all([
@@ -325,6 +331,7 @@ export class RecordSink {
           stagedLines.join(''),
         ),
     ]);
+    this.touched.flushWritten(flush);
   }
 
   /** Applies the staged changes, history and retirement; lists the touched entities for resolution. */
@@ -394,7 +401,7 @@ export class RecordSink {
       else if (bits & ROW_UPDATED) updated += 1;
     }
     return {
-      touched: this.touched,
+      touched: this.touched.remaining(),
       records: { ...this.counts },
       rows: { inserted, updated },
       stale: this.stale.sort((a, b) => a.row - b.row),
@@ -458,7 +465,8 @@ export class RecordSink {
       [this.run.districtId, gone.map((g) => g.id), this.run.feedId],
     );
     this.counts.retired = gone.length;
-    for (const r of rows) if (r.entity_id !== null) this.touch(r.entity_kind, Number(r.entity_id));
+    for (const r of rows)
+      if (r.entity_id !== null) this.touched.byMergedRecord(r.entity_kind, Number(r.entity_id));
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../db/db.ts';
+import type { Db, QueryOptions } from '../../db/db.ts';
 import { createTestDb, type TestDb, testEngine } from '../../db/testing.ts';
 import { systemCtx } from '../access/context.ts';
 import { AREAS, seedMatchLibrary } from '../address/match/testing.ts';
@@ -12,7 +12,7 @@ import {
   writeCsv,
   writeMapping,
 } from '../fusion/testing.ts';
-import { resolveEntities } from './resolve.ts';
+import { Resolution, resolveEntities } from './resolve.ts';
 
 describe(`resolution on ${testEngine}`, () => {
   let t: TestDb;
@@ -50,6 +50,39 @@ describe(`resolution on ${testEngine}`, () => {
     expect(await rebuild(4)).toMatchObject({ inserted: 0, updated: 0, deleted: 0 });
     await db.exec('DELETE FROM people; DELETE FROM households');
     expect(await rebuild(3)).toMatchObject({ inserted: 25 + 9, updated: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('resolves a stream of entities, each added as the batch before is written', async () => {
+    const before = await snapshot();
+    await db.exec('DELETE FROM people; DELETE FROM households');
+    const counts = await db.transaction(async (tx) => {
+      const records = await tx.query<{ kind: string; id: string }>(
+        'SELECT entity_kind AS kind, entity_id::text AS id FROM source_records WHERE entity_id IS NOT NULL ORDER BY id',
+      );
+      let added = 0;
+      const addNext = () => {
+        const r = records[added++];
+        if (r) resolution.add(new Map([[r.kind, [Number(r.id)]]]));
+      };
+      // Each batch's write statement, once answered, adds the next entity: it comes while the
+      // pipeline waits for the last batch to be written.
+      const spied: Db = {
+        ...tx,
+        query: <T>(sql: string, params?: unknown[], options?: QueryOptions) => {
+          const answered = tx.query<T>(sql, params, options);
+          if (!sql.includes('WITH upserted')) return answered;
+          return answered.then((rows) => {
+            addNext();
+            return rows;
+          });
+        },
+      };
+      const resolution = await Resolution.start(spied, AREAS.district);
+      addNext();
+      return resolution.finish();
+    });
+    expect(counts).toMatchObject({ inserted: 25 + 9, updated: 0 });
     expect(await snapshot()).toEqual(before);
   });
 

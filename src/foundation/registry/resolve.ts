@@ -6,7 +6,7 @@
 // values. Sources that disagree on a field — each source's own best value counted once — are a
 // conflict, upserted into registry_conflicts and closed (resolved_at) once they agree again.
 //
-// Batches of touched entities: their records are read, the winners picked in memory (measured 3×
+// Batches of touched entities (a stream of them: Resolution): their records are read, the winners picked in memory (measured 3×
 // faster than jsonb_each + DISTINCT ON on PGlite, where most of the time went), and the rows written
 // back with COPY and one statement per batch: an upsert that rewrites only rows that changed, with
 // the batch's deletions and conflicts.
@@ -76,90 +76,166 @@ export async function resolveTouched(
   touched: Touched,
   options: ResolveOptions = {},
 ): Promise<ResolveCounts> {
-  const batchSize = options.batchSize ?? BATCH;
-  const fresh = options.fresh ?? new Set<number>();
-  const counts: ResolveCounts = {
+  const resolution = await Resolution.start(db, districtId, options.batchSize);
+  resolution.add(touched, options.fresh);
+  return resolution.finish();
+}
+
+/**
+ * Resolution as a stream: entities are added as they become ready (an ingest adds those only new
+ * records touched while it still reads the file, the rest after the merge) and resolved in batches
+ * by one pipeline — the next batch's records are read, and this one's rows written, while the
+ * winners of this one are picked (see db/pipeline.ts). An entity added again is resolved again,
+ * after its earlier batch is written.
+ */
+export class Resolution {
+  private readonly queue: Batch[] = [];
+  private readonly counts: ResolveCounts = {
     inserted: 0,
     updated: 0,
     deleted: 0,
     conflictsOpened: 0,
     conflictsClosed: 0,
   };
-  const priorityOf = await loadPriorities(db);
-  for (const [kind, touchedIds] of touched) {
-    const def = ENTITIES[kind as EntityKind];
-    if (!def) throw new Error(`resolveTouched: no registry of ${kind}`);
-    const insertedBefore = counts.inserted;
-    const writer = rowWriter(def);
-    // IF NOT EXISTS: a transaction may resolve more than once (a review decision after another).
-    await db.exec(
-      `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
-    );
-    // In id order: neighbouring entities' records sit together in the index.
-    const ids = sortedUnique(touchedIds).map(String);
-    const batches: Batch[] = [];
-    for (let i = 0; i < ids.length; i += batchSize) {
-      const slice = ids.slice(i, i + batchSize);
-      const created = slice.filter((id) => fresh.has(Number(id)));
-      if (created.length > 0) batches.push({ ids: created, created: true });
-      const held = created.length === 0 ? slice : slice.filter((id) => !fresh.has(Number(id)));
-      if (held.length > 0) batches.push({ ids: held, created: false });
-    }
-    // A pipeline: the next batch's records are read, and this one's rows written, while the
-    // winners of this one are picked (see db/pipeline.ts).
-    const writes = new InFlight();
-    const read = (batch: Batch | undefined) => batch && sentAhead(readBatch(db, districtId, def, batch));
-    let next = read(batches[0]);
-    for (let i = 0; i < batches.length; i++) {
-      const batch = batches[i]!;
-      const { records, grids } = await next!;
-      next = read(batches[i + 1]);
-      const resolved = await resolveBatch(def, records, priorityOf);
-      const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
-      // One batch written at a time: at most one batch of rows waits unsent.
-      await writes.settle();
-      if (batch.created) {
-        // One source made them all in this run: no registry row, no conflicts yet.
-        writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
-        counts.inserted += resolved.length;
-        continue;
+  /** Rows inserted per registry table, for its statistics at the end. */
+  private readonly insertedInto = new Map<EntityDef, number>();
+  private readonly writers = new Map<EntityKind, RowWriter>();
+  private running: Promise<void> | undefined;
+
+  private constructor(
+    private readonly db: Db,
+    private readonly districtId: string,
+    private readonly priorityOf: PriorityOf,
+    private readonly batchSize: number,
+  ) {}
+
+  /** Reads the sources' priorities: start after the feed's own mapping is saved. */
+  static async start(db: Db, districtId: string, batchSize = BATCH): Promise<Resolution> {
+    return new Resolution(db, districtId, await loadPriorities(db), batchSize);
+  }
+
+  /** Batches waiting to be read: a caller adding as it goes keeps a few queued, not many. */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /**
+   * Queues the entities, by kind, in batches. `fresh`: those the caller created in this transaction
+   * and never resolved — no registry row of them exists yet, so they are copied straight in.
+   */
+  add(touched: Touched, fresh: ReadonlySet<number> = new Set()): void {
+    for (const [kind, touchedIds] of touched) {
+      const def = ENTITIES[kind as EntityKind];
+      if (!def) throw new Error(`resolveTouched: no registry of ${kind}`);
+      const writer = this.writerOf(def);
+      // In id order: neighbouring entities' records sit together in the index.
+      const ids = sortedUnique(touchedIds).map(String);
+      for (let i = 0; i < ids.length; i += this.batchSize) {
+        const slice = ids.slice(i, i + this.batchSize);
+        const created = slice.filter((id) => fresh.has(Number(id)));
+        if (created.length > 0) this.queue.push({ def, writer, ids: created, created: true });
+        const held = created.length === 0 ? slice : slice.filter((id) => !fresh.has(Number(id)));
+        if (held.length > 0) this.queue.push({ def, writer, ids: held, created: false });
       }
-      // Three statements a batch, not eight: node-postgres sends each once the one before is
-      // answered, and PGlite passes each through its thread (scale 0.1 on PGlite: 33 → 30–32 s).
-      const present = new Set(resolved.map((e) => e.id));
-      const orphans = batch.ids.filter((id) => !present.has(id));
-      writes.add(db.exec(`TRUNCATE ${writer.temp}`));
-      writes.add(db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN`, rows));
-      writes.add(
-        db.query<WriteCounts>(writer.write, [
-          districtId,
-          def.kind,
-          orphans,
-          disputesJson(resolved),
-          batch.ids,
-        ]),
-        ([written]) => {
-          counts.inserted += written!.inserted;
-          counts.updated += written!.updated;
-          counts.deleted += written!.deleted;
-          counts.conflictsOpened += written!.opened;
-          counts.conflictsClosed += written!.closed;
-        },
+    }
+    if (!this.running && this.queue.length > 0) this.running = sentAhead(this.run());
+  }
+
+  /** Waits for every batch added to be written; refreshes the statistics of registries that grew. */
+  async finish(): Promise<ResolveCounts> {
+    while (this.running) await this.running;
+    for (const [def, inserted] of this.insertedInto)
+      await analyzeIfGrown(this.db, def.table, inserted, ['district_id', 'id', ...def.exactKey]);
+    this.insertedInto.clear();
+    return { ...this.counts };
+  }
+
+  private writerOf(def: EntityDef): RowWriter {
+    let writer = this.writers.get(def.kind);
+    if (!writer) {
+      writer = rowWriter(def);
+      this.writers.set(def.kind, writer);
+      // Sent now, so before any batch's writes. IF NOT EXISTS: a transaction may resolve more than
+      // once (a review decision after another).
+      sentAhead(
+        this.db.exec(
+          `CREATE TEMP TABLE IF NOT EXISTS ${writer.temp} (LIKE ${def.table} INCLUDING DEFAULTS) ON COMMIT DROP`,
+        ),
       );
     }
-    await writes.settle();
-    // Fresh statistics for the next ingest's lookups into a table that just grew.
-    await analyzeIfGrown(db, def.table, counts.inserted - insertedBefore, [
-      'district_id',
-      'id',
-      ...def.exactKey,
-    ]);
+    return writer;
   }
-  return counts;
+
+  /** The pipeline, while batches are queued. */
+  private async run(): Promise<void> {
+    const { db, districtId, counts } = this;
+    const writes = new InFlight();
+    const readNext = () => {
+      const batch = this.queue.shift();
+      return batch && { batch, read: sentAhead(readBatch(db, districtId, batch.def, batch)) };
+    };
+    try {
+      let next = readNext();
+      while (next) {
+        const { batch, read } = next;
+        const { def, writer } = batch;
+        const { records, grids } = await read;
+        next = readNext();
+        const resolved = await resolveBatch(def, records, this.priorityOf);
+        const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
+        // One batch written at a time: at most one batch of rows waits unsent.
+        await writes.settle();
+        if (batch.created) {
+          // One source made them all in this run: no registry row, no conflicts yet.
+          writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
+          this.inserted(def, resolved.length);
+        } else {
+          // Three statements a batch, not eight: node-postgres sends each once the one before is
+          // answered, and PGlite passes each through its thread (scale 0.1 on PGlite: 33 → 30–32 s).
+          const present = new Set(resolved.map((e) => e.id));
+          const orphans = batch.ids.filter((id) => !present.has(id));
+          writes.add(db.exec(`TRUNCATE ${writer.temp}`));
+          writes.add(db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN`, rows));
+          writes.add(
+            db.query<WriteCounts>(writer.write, [
+              districtId,
+              def.kind,
+              orphans,
+              disputesJson(resolved),
+              batch.ids,
+            ]),
+            ([written]) => {
+              this.inserted(def, written!.inserted);
+              counts.updated += written!.updated;
+              counts.deleted += written!.deleted;
+              counts.conflictsOpened += written!.opened;
+              counts.conflictsClosed += written!.closed;
+            },
+          );
+        }
+        // Batches added meanwhile keep the pipeline going; the last one written, those added while
+        // it was do too (add() starts no second pipeline while this one runs).
+        next ??= readNext();
+        if (!next) {
+          await writes.settle();
+          next = readNext();
+        }
+      }
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private inserted(def: EntityDef, n: number): void {
+    this.counts.inserted += n;
+    this.insertedInto.set(def, (this.insertedInto.get(def) ?? 0) + n);
+  }
 }
 
 /** Touched entities of one kind, resolved together: those this run created, or those held before. */
 interface Batch {
+  def: EntityDef;
+  writer: RowWriter;
   ids: string[];
   created: boolean;
 }
