@@ -13,6 +13,7 @@ import { importAreas } from '../../foundation/areas/import.ts';
 import type { IngestSummary } from '../../foundation/fusion/ingest.ts';
 import { scoreAgainstTruth } from '../../foundation/quality/truth.ts';
 import { ENTITIES } from '../../foundation/registry/model.ts';
+import { resolveEntities } from '../../foundation/registry/resolve.ts';
 import { DEMO_FILES, type DemoManifest, generateDemo } from '../generate.ts';
 import { FEED_TRUTH } from './generate.ts';
 import { deliveryOrder, ingestDemoFeeds } from './ingest.ts';
@@ -90,6 +91,19 @@ describe(`the demo feeds through the ingest on ${testEngine}`, () => {
         missed: [],
       });
     expect(score.found).toBe(score.injected);
+  });
+
+  it('holds the registry rows that resolving every entity anew gives', async () => {
+    // Rows built by the server (created entities of one record) and by our code (the others) alike.
+    const counts = await db.transaction(async (tx) => {
+      const [district] = await tx.query<{ id: string }>(`SELECT id FROM areas WHERE level = 'district'`);
+      const entities = await tx.query<{ kind: string; id: string }>(
+        `SELECT DISTINCT entity_kind AS kind, entity_id::text AS id FROM source_records WHERE entity_id IS NOT NULL`,
+      );
+      expect(entities.length).toBeGreaterThan(10_000);
+      return resolveEntities(tx, district!.id, entities);
+    });
+    expect(counts).toEqual({ inserted: 0, updated: 0, deleted: 0, conflictsOpened: 0, conflictsClosed: 0 });
   });
 
   it('resolves entities while reading as it would after the merge', async () => {

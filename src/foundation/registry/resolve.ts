@@ -179,15 +179,18 @@ export class Resolution {
       while (next) {
         const { batch, read } = next;
         const { def, writer } = batch;
-        const { records, grids } = await read;
+        const { records, grids, sole } = await read;
         next = readNext();
         const resolved = await resolveBatch(def, records, this.priorityOf);
         const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
         // One batch written at a time: at most one batch of rows waits unsent.
         await writes.settle();
         if (batch.created) {
-          // One source made them all in this run: no registry row, no conflicts yet.
-          writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
+          // One source made them all in this run: no registry row, no conflicts yet. Those of one
+          // record the read inserted; the others are copied in.
+          this.inserted(def, sole);
+          if (resolved.length > 0)
+            writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
           this.inserted(def, resolved.length);
         } else {
           // Three statements a batch, not eight: node-postgres sends each once the one before is
@@ -241,33 +244,18 @@ interface Batch {
 }
 
 /**
- * A batch's current records and the grid of every address they name that can place the entity, in
- * one statement: sent ahead, it is ready when the batch before is resolved. (Two statements, the
- * second sent once the first was answered, queued the second behind the previous batch's writes.)
- * An index lookup per entity and per address (the LATERAL subqueries with OFFSET 0 cannot be
- * flattened into hash joins that scan every record or the whole library, which the planner picks
- * when its statistics lag behind a growing table); JSON arrays rather than a row per record, as
- * PGlite hands rows over several times slower than it hands over one long text.
+ * A batch's current records and the grids of their addresses (readStatement); a batch of created
+ * entities has those of one record inserted on the way (`sole`, how many).
  */
 async function readBatch(
   db: Db,
   districtId: string,
   def: EntityDef,
   batch: Batch,
-): Promise<{ records: RecordRow[]; grids: Map<string, string> }> {
+): Promise<{ records: RecordRow[]; grids: Map<string, string>; sole: number }> {
   const addressFields = def.grid.filter((f) => def.fields[f]!.type === 'address');
-  const [row] = await db.query<{ records: string; grids: string }>(
-    `WITH recs AS MATERIALIZED (
-       SELECT r.entity_id, r.id, r.source, r.target, r.observed_at, r.fields
-         FROM unnest($3::bigint[]) b(id),
-              LATERAL (SELECT r.entity_id, r.id, r.source, r.target, r.observed_at, r.fields FROM source_records r
-                        WHERE r.district_id = $1 AND r.entity_kind = $2 AND r.entity_id = b.id AND r.retired_by_feed IS NULL
-                       OFFSET 0) r)
-     SELECT (SELECT coalesce(json_agg(json_build_array(entity_id::text, id::text, source, target, observed_at, fields)), '[]')
-               FROM recs)::text AS records,
-            (SELECT coalesce(json_agg(json_build_array(a.address_id, a.grid_id)), '[]')
-               FROM (SELECT DISTINCT recs.fields ->> f.name AS id FROM recs, unnest($4::text[]) f(name)) u,
-                    LATERAL (SELECT address_id, grid_id FROM addresses WHERE address_id = u.id OFFSET 0) a)::text AS grids`,
+  const [row] = await db.query<{ records: string; grids: string; sole: number }>(
+    batch.created ? batch.writer.readCreated : batch.writer.read,
     [districtId, def.kind, batch.ids, addressFields],
   );
   const records: [string, string, string, string, string, Record<string, unknown>][] = JSON.parse(
@@ -283,7 +271,75 @@ async function readBatch(
       fields,
     })),
     grids: new Map(JSON.parse(row!.grids) as [string, string][]),
+    sole: row!.sole,
   };
+}
+
+/**
+ * The statement that reads a batch's current records and the grid of every address they name that
+ * can place the entity, in one statement: sent ahead, it is ready when the batch before is resolved.
+ * (Two statements, the second sent once the first was answered, queued the second behind the
+ * previous batch's writes.) An index lookup per entity and per address (the LATERAL subqueries with
+ * OFFSET 0 cannot be flattened into hash joins that scan every record or the whole library, which
+ * the planner picks when its statistics lag behind a growing table); JSON arrays rather than a row
+ * per record, as PGlite hands rows over several times slower than it hands over one long text.
+ *
+ * `soleInsert`: the registry rows of entities of one record are inserted by the statement itself,
+ * and only the records of the others read — for entities this run created, whose rows are new: the
+ * server builds them (what soleRecord and RowWriter.line give), and our thread, the one that limits
+ * an ingest, neither parses their records nor writes their lines.
+ * $1 district, $2 kind, $3 entity ids, $4 the address fields that place the entity.
+ */
+function readStatement(def: EntityDef, columns: readonly string[], soleInsert: boolean): string {
+  const recs = `recs AS MATERIALIZED (
+       SELECT r.entity_id, r.id, r.source, r.target, r.observed_at, r.fields
+         FROM unnest($3::bigint[]) b(id),
+              LATERAL (SELECT r.entity_id, r.id, r.source, r.target, r.observed_at, r.fields FROM source_records r
+                        WHERE r.district_id = $1 AND r.entity_kind = $2 AND r.entity_id = b.id AND r.retired_by_feed IS NULL
+                       OFFSET 0) r)`;
+  const read = (from: string) => `
+     SELECT (SELECT coalesce(json_agg(json_build_array(entity_id::text, id::text, source, target, observed_at, fields)), '[]')
+               FROM ${from})::text AS records,
+            (SELECT coalesce(json_agg(json_build_array(a.address_id, a.grid_id)), '[]')
+               FROM (SELECT DISTINCT x.fields ->> f.name AS id FROM ${from} x, unnest($4::text[]) f(name)) u,
+                    LATERAL (SELECT address_id, grid_id FROM addresses WHERE address_id = u.id OFFSET 0) a)::text AS grids`;
+  if (!soleInsert) return `WITH ${recs} ${read('recs')}, 0 AS sole`;
+  return `WITH ${recs},
+     multi AS MATERIALIZED (SELECT entity_id FROM recs GROUP BY entity_id HAVING count(*) > 1),
+     sole AS (
+       INSERT INTO ${def.table} (${columns.join(', ')})
+       SELECT ${soleRowExpressions(def, columns).join(', ')}
+         FROM recs r, LATERAL jsonb_populate_record(NULL::${def.table}, r.fields) p
+        WHERE r.entity_id NOT IN (SELECT entity_id FROM multi)
+       RETURNING 1),
+     kept AS (SELECT * FROM recs WHERE entity_id IN (SELECT entity_id FROM multi))
+     ${read('kept')}, (SELECT count(*) FROM sole)::int AS sole`;
+}
+
+/** Per registry column, its value for the entity of record `r` (and `p`, its fields as a row): soleRecord in SQL. */
+function soleRowExpressions(def: EntityDef, columns: readonly string[]): string[] {
+  const unions = Object.keys(def.fields).filter((f) => def.fields[f]!.union);
+  const grid = def.grid.map((f) =>
+    def.fields[f]!.type === 'address'
+      ? `(SELECT a.grid_id FROM addresses a WHERE a.address_id = r.fields ->> '${f}')`
+      : `(r.fields ->> '${f}')`,
+  );
+  const present = `FROM jsonb_each(r.fields) k WHERE jsonb_typeof(k.value) <> 'null'`;
+  const point = Object.keys(def.fields).find((f) => def.fields[f]!.type === 'point');
+  return columns.map((column) => {
+    if (column === 'district_id') return '$1';
+    if (column === 'id') return 'r.entity_id';
+    if (column === 'grid_id') return `coalesce(${grid.join(', ')})`;
+    if (column === 'attributes')
+      return `coalesce((SELECT jsonb_object_agg(substr(k.key, ${ATTRIBUTE_PREFIX.length + 1}), k.value) ${present} AND starts_with(k.key, '${ATTRIBUTE_PREFIX}')), '{}')`;
+    if (column === 'field_sources')
+      return `coalesce((SELECT jsonb_object_agg(k.key, CASE WHEN k.key = ANY('{${unions.join(',')}}'::text[]) THEN jsonb_build_array(r.id) ELSE to_jsonb(r.id) END) ${present}), '{}')`;
+    if (point && (column === 'lng' || column === 'lat'))
+      return `(r.fields -> '${point}' ->> ${column === 'lng' ? 0 : 1})::float8`;
+    if (unions.includes(column))
+      return `CASE WHEN jsonb_typeof(r.fields -> '${column}') = 'array' THEN coalesce((SELECT array_agg(DISTINCT v::bigint ORDER BY v::bigint) FROM jsonb_array_elements_text(r.fields -> '${column}') v), '{}') END`;
+    return `p.${column}`;
+  });
 }
 
 /** Resolves named entities (a review decision, a confirmed address) inside the caller's transaction. */
@@ -481,6 +537,9 @@ function soleRecord(def: EntityDef, id: string, r: RecordRow): ResolvedEntity {
 interface RowWriter {
   temp: string;
   columns: string[];
+  /** readStatement for a batch of held entities, and for one of created entities. */
+  read: string;
+  readCreated: string;
   line(districtId: string, e: ResolvedEntity, grids: ReadonlyMap<string, string>): string;
   /**
    * One statement for the rows COPYed into `temp`: upserts them (rewriting only rows that changed),
@@ -517,6 +576,8 @@ function rowWriter(def: EntityDef): RowWriter {
   return {
     temp,
     columns,
+    read: readStatement(def, columns, false),
+    readCreated: readStatement(def, columns, true),
     line(districtId, e, grids) {
       const district = copyText(districtId);
       const attributes: Record<string, unknown> = {};
