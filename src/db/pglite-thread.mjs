@@ -1,9 +1,10 @@
 // The embedded database in a thread of its own (db.ts starts it): PGlite's WASM Postgres then works
 // while the main thread parses, matches and links the next rows (see pipeline.ts). Plain JavaScript,
-// so the thread starts without the TypeScript loader. Requests run one at a time, in the order sent;
-// each answer carries the request's id.
-import { parentPort, workerData } from 'node:worker_threads';
+// so the thread starts without the TypeScript loader. Requests run one at a time, in the order sent
+// (thread-answers.mjs).
+import { workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { answerInTurn } from './thread-answers.mjs';
 
 /** @type {{ dataDir: string, settings: string[], walCheckpointBytes: number }} */
 const { dataDir, settings, walCheckpointBytes } = workerData;
@@ -16,46 +17,23 @@ const opening =
 // Reported with the first request (db.ts sends 'open' first), never as an unhandled rejection.
 opening.catch(() => {});
 
-/** The fields of a PostgreSQL error that callers read; a thread boundary keeps only plain data. */
-const ERROR_FIELDS = [
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'constraint',
-];
+answerInTurn(answer);
 
-let queue = Promise.resolve();
-parentPort.on('message', (request) => {
-  queue = queue.then(() => answer(request));
-});
-
-async function answer({ id, op, sql, params, data }) {
-  try {
-    const pglite = await opening;
-    let result = null;
-    if (op === 'query') {
-      const r = await pglite.query(sql, params);
-      result = { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
-    } else if (op === 'exec') {
-      await pglite.exec(sql);
-      if (sql === 'COMMIT') await checkpointIfWalGrown(pglite);
-    } else if (op === 'copy') {
-      const r = await pglite.query(sql, [], { blob: new Blob([data]) });
-      result = { rows: [], affectedRows: r.affectedRows ?? 0 };
-    } else if (op === 'close') {
-      await pglite.close();
-    }
-    parentPort.postMessage({ id, result });
-  } catch (error) {
-    const fields = {};
-    for (const field of ERROR_FIELDS) if (error?.[field] !== undefined) fields[field] = error[field];
-    parentPort.postMessage({ id, error: { message: error?.message ?? String(error), fields } });
+async function answer({ op, sql, params, data }) {
+  const pglite = await opening;
+  if (op === 'query') {
+    const r = await pglite.query(sql, params);
+    return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
   }
+  if (op === 'copy') {
+    const r = await pglite.query(sql, [], { blob: new Blob([data]) });
+    return { rows: [], affectedRows: r.affectedRows ?? 0 };
+  }
+  if (op === 'exec') {
+    await pglite.exec(sql);
+    if (sql === 'COMMIT') await checkpointIfWalGrown(pglite);
+  } else if (op === 'close') await pglite.close();
+  return null;
 }
 
 // PGlite runs PostgreSQL in single-user mode, without the checkpointer a server has: the WAL is

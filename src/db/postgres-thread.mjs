@@ -3,75 +3,55 @@
 // to the server the moment the one before is answered, while the main thread is busy reading and
 // linking rows — on the main thread's own connection a statement waited for a gap in that work, and
 // the server sat idle a third of a feed's ingest. Plain JavaScript, like pglite-thread.mjs.
-// Requests run one at a time, in the order sent; each answer carries the request's id.
+// Requests run one at a time, in the order sent (thread-answers.mjs).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
+import { answerInTurn } from './thread-answers.mjs';
 
 /** @type {{ url: string }} */
 const { url } = workerData;
 
-/** The fields of a PostgreSQL error that callers read; a thread boundary keeps only plain data. */
-const ERROR_FIELDS = [
-  'code',
-  'detail',
-  'hint',
-  'position',
-  'where',
-  'schema',
-  'table',
-  'column',
-  'constraint',
-];
-
 /** @type {pg.Client | null} */
 let client = null;
-let queue = Promise.resolve();
-parentPort.on('message', (request) => {
-  queue = queue.then(() => answer(request));
-});
+answerInTurn(answer);
 
-async function answer({ id, op, sql, params, name, data }) {
-  try {
-    let result = null;
-    if (op === 'begin') {
-      client = new pg.Client({ connectionString: url });
-      // A server restart between statements ends the transaction: the next statement fails.
-      client.on('error', () => {});
-      await client.connect();
-      await client.query('BEGIN');
-    } else if (op === 'end') {
-      const ending = client;
-      client = null;
-      try {
-        await ending?.query(sql);
-      } finally {
-        await ending?.end();
-      }
-    } else if (op === 'close') {
-      await client?.end();
-      client = null;
-    } else {
-      if (!client) throw new Error(`${op} outside a bulk transaction`);
-      if (op === 'query') {
-        const r = await client.query(
-          name ? { name, text: sql, values: params } : { text: sql, values: params },
-        );
-        result = { rows: r.rows, affectedRows: r.rowCount ?? 0 };
-      } else if (op === 'exec') {
-        await client.query(sql);
-      } else if (op === 'copy') {
-        const stream = client.query(copyFromStream(sql));
-        await pipeline(Readable.from([Buffer.from(data)]), stream);
-        result = { rows: [], affectedRows: Number(stream.rowCount ?? 0) };
-      }
-    }
-    parentPort.postMessage({ id, result });
-  } catch (error) {
-    const fields = {};
-    for (const field of ERROR_FIELDS) if (error?.[field] !== undefined) fields[field] = error[field];
-    parentPort.postMessage({ id, error: { message: error?.message ?? String(error), fields } });
+async function answer({ op, sql, params, name, data }) {
+  if (op === 'begin') {
+    client = new pg.Client({ connectionString: url });
+    // A server restart between statements ends the transaction: the next statement fails.
+    client.on('error', () => {});
+    await client.connect();
+    await client.query('BEGIN');
+    return null;
   }
+  if (op === 'end') {
+    const ending = client;
+    client = null;
+    try {
+      await ending?.query(sql);
+    } finally {
+      await ending?.end();
+    }
+    return null;
+  }
+  if (op === 'close') {
+    await client?.end();
+    client = null;
+    return null;
+  }
+  if (!client) throw new Error(`${op} outside a bulk transaction`);
+  if (op === 'query') {
+    const r = await client.query(name ? { name, text: sql, values: params } : { text: sql, values: params });
+    return { rows: r.rows, affectedRows: r.rowCount ?? 0 };
+  }
+  if (op === 'copy') {
+    const stream = client.query(copyFromStream(sql));
+    await pipeline(Readable.from([Buffer.from(data)]), stream);
+    return { rows: [], affectedRows: Number(stream.rowCount ?? 0) };
+  }
+  await client.query(sql);
+  return null;
 }
