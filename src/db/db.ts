@@ -178,10 +178,7 @@ class DbThread {
       workerData,
       // The thread's own objects are few and short-lived (results on their way here): the CLI's
       // large young generation (bin/citybrain.js) would only hold 150 MB more of them.
-      resourceLimits: {
-        maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB,
-        ...(process.env.OLDMB ? { maxOldGenerationSizeMb: Number(process.env.OLDMB) } : {}),
-      },
+      resourceLimits: { maxYoungGenerationSizeMb: THREAD_YOUNG_GENERATION_MB },
     });
     this.worker.on('message', (answer: ThreadAnswer) => {
       const waiter = this.waiting.get(answer.id);

@@ -28,7 +28,7 @@ import {
   startImport,
 } from '../imports/runs.ts';
 import { ENTITIES, type EntityKind, mappedIdentifiers } from '../registry/model.ts';
-import { Resolution, type ResolveCounts } from '../registry/resolve.ts';
+import { emptyResolveCounts, Resolution, type ResolveCounts } from '../registry/resolve.ts';
 import { readDrafts } from './drafts.ts';
 import { cachedLinker, dropLinker, keepLinker, type Linker, type LinkStatus } from './linking.ts';
 import { loadSources, type SourceMapping, sourceMapping } from './mapping.ts';
@@ -60,7 +60,7 @@ export interface IngestOptions {
 }
 
 export interface IngestTuning {
-  /** Rows staged per COPY: enough for each COPY to pay, one COPY in flight while the next rows are read. */
+  /** Rows staged per COPY: enough for each COPY to pay, a few in flight while the next rows are read. */
   flushEveryRows: number;
   /** The fewest entities ready that are added to resolution while reading (Infinity: none, PGlite's default). */
   resolveEarlyAt: number;
@@ -192,14 +192,7 @@ async function earlierFeed(
     records: { new: 0, changed: 0, unchanged: row.records, stale: 0, duplicate: 0, retired: 0 },
     links: emptyLinks(),
     addresses: { matched: 0, review: 0, unmatched: 0 },
-    registry: {
-      inserted: 0,
-      updated: 0,
-      deleted: 0,
-      conflictsOpened: 0,
-      conflictsClosed: 0,
-      resolvedWhileReading: 0,
-    },
+    registry: { ...emptyResolveCounts(), resolvedWhileReading: 0 },
     timingsMs: { read: 0, copy: 0, merge: 0, resolve: 0, review: 0 },
   };
 }
@@ -442,9 +435,11 @@ async function runIngest(
     if (!ready) return;
     // Created by this run: copied straight in now; touched again later, upserted after the merge.
     const created = new Set<number>();
-    for (const entityIds of ready.values()) for (const id of entityIds) if (fresh.delete(id)) created.add(id);
+    for (const entityIds of ready.values()) {
+      for (const id of entityIds) if (fresh.delete(id)) created.add(id);
+      resolvedWhileReading += entityIds.length;
+    }
     resolution.add(ready, created);
-    for (const entityIds of ready.values()) resolvedWhileReading += entityIds.length;
   };
   let staged = 0;
   const flush = async () => {

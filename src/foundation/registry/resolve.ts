@@ -6,10 +6,11 @@
 // values. Sources that disagree on a field — each source's own best value counted once — are a
 // conflict, upserted into registry_conflicts and closed (resolved_at) once they agree again.
 //
-// Batches of touched entities (a stream of them: Resolution): their records are read, the winners picked in memory (measured 3×
-// faster than jsonb_each + DISTINCT ON on PGlite, where most of the time went), and the rows written
-// back with COPY and one statement per batch: an upsert that rewrites only rows that changed, with
-// the batch's deletions and conflicts.
+// Batches of touched entities, a stream of them (Resolution): their records are read, the winners
+// picked in memory (measured 3× faster than jsonb_each + DISTINCT ON on PGlite, where most of the
+// time went), and the rows written back with COPY and one statement per batch: an upsert that
+// rewrites only rows that changed, with the batch's deletions and conflicts. Created entities of one
+// record have their rows built by the server as their batch is read (readStatement).
 import { analyzeIfGrown } from '../../db/analyze.ts';
 import { copyText, type Db } from '../../db/db.ts';
 import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
@@ -31,6 +32,14 @@ export interface ResolveCounts {
   conflictsOpened: number;
   conflictsClosed: number;
 }
+
+export const emptyResolveCounts = (): ResolveCounts => ({
+  inserted: 0,
+  updated: 0,
+  deleted: 0,
+  conflictsOpened: 0,
+  conflictsClosed: 0,
+});
 
 interface RecordRow {
   entity_id: string;
@@ -90,13 +99,7 @@ export async function resolveTouched(
  */
 export class Resolution {
   private readonly queue: Batch[] = [];
-  private readonly counts: ResolveCounts = {
-    inserted: 0,
-    updated: 0,
-    deleted: 0,
-    conflictsOpened: 0,
-    conflictsClosed: 0,
-  };
+  private readonly counts = emptyResolveCounts();
   /** Rows inserted per registry table, for its statistics at the end. */
   private readonly insertedInto = new Map<EntityDef, number>();
   private readonly writers = new Map<EntityKind, RowWriter>();
@@ -126,7 +129,7 @@ export class Resolution {
   add(touched: Touched, fresh: ReadonlySet<number> = new Set()): void {
     for (const [kind, touchedIds] of touched) {
       const def = ENTITIES[kind as EntityKind];
-      if (!def) throw new Error(`resolveTouched: no registry of ${kind}`);
+      if (!def) throw new Error(`resolution: no registry of ${kind}`);
       const writer = this.writerOf(def);
       // In id order: neighbouring entities' records sit together in the index.
       const ids = sortedUnique(touchedIds).map(String);
@@ -172,7 +175,7 @@ export class Resolution {
     const writes = new InFlight();
     const readNext = () => {
       const batch = this.queue.shift();
-      return batch && { batch, read: sentAhead(readBatch(db, districtId, batch.def, batch)) };
+      return batch && { batch, read: sentAhead(readBatch(db, districtId, batch)) };
     };
     try {
       let next = readNext();
@@ -250,13 +253,11 @@ interface Batch {
 async function readBatch(
   db: Db,
   districtId: string,
-  def: EntityDef,
-  batch: Batch,
+  { def, writer, ids, created }: Batch,
 ): Promise<{ records: RecordRow[]; grids: Map<string, string>; sole: number }> {
-  const addressFields = def.grid.filter((f) => def.fields[f]!.type === 'address');
   const [row] = await db.query<{ records: string; grids: string; sole: number }>(
-    batch.created ? batch.writer.readCreated : batch.writer.read,
-    [districtId, def.kind, batch.ids, addressFields],
+    created ? writer.readCreated : writer.read,
+    [districtId, def.kind, ids, writer.addressFields],
   );
   const records: [string, string, string, string, string, Record<string, unknown>][] = JSON.parse(
     row!.records,
@@ -540,6 +541,8 @@ interface RowWriter {
   /** readStatement for a batch of held entities, and for one of created entities. */
   read: string;
   readCreated: string;
+  /** The address fields that place the entity (their grids are read with the records). */
+  addressFields: string[];
   line(districtId: string, e: ResolvedEntity, grids: ReadonlyMap<string, string>): string;
   /**
    * One statement for the rows COPYed into `temp`: upserts them (rewriting only rows that changed),
@@ -578,6 +581,7 @@ function rowWriter(def: EntityDef): RowWriter {
     columns,
     read: readStatement(def, columns, false),
     readCreated: readStatement(def, columns, true),
+    addressFields: def.grid.filter((f) => def.fields[f]!.type === 'address'),
     line(districtId, e, grids) {
       const district = copyText(districtId);
       const attributes: Record<string, unknown> = {};
