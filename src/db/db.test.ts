@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CopyLines } from './copy-lines.ts';
 import type { Db } from './db.ts';
 import { copyText, csvLine, openDb } from './db.ts';
 import { migrate, migrationFiles } from './migrate.ts';
@@ -79,6 +80,22 @@ describe(`database on ${testEngine}`, () => {
     expect(await db.query('SELECT id, note FROM bulk_probe ORDER BY id')).toEqual([
       { id: 1, note: 'one' },
       { id: 2, note: 'two!' },
+    ]);
+  });
+
+  it('copies lines encoded beforehand, their buffer handed to the transaction', async () => {
+    await db.exec('CREATE TABLE bulk_bytes_probe (id int PRIMARY KEY, note text)');
+    const lines = new CopyLines();
+    // Past Node's pool of small buffers: its memory moves rather than being copied.
+    for (let id = 1; id <= 2_000; id++) lines.push(`${id}\t街道 ${id}\n`);
+    const bytes = lines.take();
+    expect(
+      await db.bulkTransaction((tx) => tx.copyFrom('COPY bulk_bytes_probe (id, note) FROM STDIN', bytes)),
+    ).toBe(2_000);
+    // Moved to the database's thread, not copied: nothing is left here.
+    expect(bytes.byteLength).toBe(0);
+    expect(await db.query('SELECT count(*)::int AS n, max(note) AS last FROM bulk_bytes_probe')).toEqual([
+      { n: 2_000, last: '街道 999' },
     ]);
   });
 

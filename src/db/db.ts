@@ -30,7 +30,8 @@ export interface Db {
   exec(sql: string): Promise<void>;
   /**
    * Bulk load with COPY. `copySql` reads `COPY table (cols) FROM STDIN WITH (FORMAT csv)`;
-   * `data` is the CSV payload. Returns the number of rows copied.
+   * `data` is the CSV payload. Returns the number of rows copied. A Uint8Array is handed over: its
+   * memory may move to the database's thread (copy-lines.ts), so the caller does not touch it again.
    */
   copyFrom(copySql: string, data: string | Uint8Array): Promise<number>;
   /** Runs `fn` in a transaction; nested calls join the outer transaction. */
@@ -198,7 +199,7 @@ class DbThread {
     const id = this.nextId++;
     const answer = await new Promise<ThreadAnswer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage({ id, ...request });
+      this.worker.postMessage({ id, ...request }, handedOver(request.data));
     });
     if (answer.error) {
       const error = Object.assign(new Error(answer.error.message), answer.error.fields);
@@ -212,6 +213,18 @@ class DbThread {
     await this.call({ op: 'close' });
     await this.worker.terminate();
   }
+}
+
+/**
+ * A COPY's bytes move to the thread rather than being copied (see Db.copyFrom), unless they are a
+ * slice of Node's shared pool of small buffers, which other buffers use too.
+ */
+function handedOver(data: ThreadRequest['data']): ArrayBuffer[] {
+  return data instanceof Uint8Array &&
+    data.buffer instanceof ArrayBuffer &&
+    data.buffer.byteLength > Buffer.poolSize
+    ? [data.buffer]
+    : [];
 }
 
 /**

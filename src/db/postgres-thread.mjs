@@ -49,7 +49,12 @@ async function answer({ op, sql, params, name, data }) {
   }
   if (op === 'copy') {
     const stream = client.query(copyFromStream(sql));
-    await pipeline(Readable.from([Buffer.from(data)]), stream);
+    // A Uint8Array came over with its memory (db.ts, handedOver): wrapped, not copied.
+    const bytes =
+      typeof data === 'string'
+        ? Buffer.from(data)
+        : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    await pipeline(Readable.from([bytes]), stream);
     return { rows: [], affectedRows: Number(stream.rowCount ?? 0) };
   }
   await client.query(sql);

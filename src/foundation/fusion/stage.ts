@@ -15,6 +15,7 @@
 // be resolved while the file is still read (takeReady, touched.ts), the rest after the merge
 // (MergeResult.touched).
 import { analyzeIfGrown } from '../../db/analyze.ts';
+import { CopyLines } from '../../db/copy-lines.ts';
 import { copyText, type Db } from '../../db/db.ts';
 import { grownTo } from '../../lib/typed-arrays.ts';
 import { isPlainExact, type LinkInfo, type LinkStatus } from './linking.ts';
@@ -121,8 +122,8 @@ const NEW_COLUMNS =
 export class RecordSink {
   /** The source's records, as held before this feed and as this feed has them so far. */
   private readonly entries = new RecordTable();
-  private newLines: string[] = [];
-  private stagedLines: string[] = [];
+  private readonly newLines = new CopyLines();
+  private readonly stagedLines = new CopyLines();
   private losers: { row: number; target: string }[] = [];
   private readonly touched = new TouchedEntities();
   /** Flushes started: a record added now goes out in flush number `flushes`. */
@@ -243,7 +244,7 @@ export class RecordSink {
         // Copied in already: the kept row overwrites it, as one new record.
         entries.setRun(slot, { row: r.rowNumber, observedMs, hash, state: 'replace', entity: r.entityId });
         this.markRow(r.rowNumber, 'inserted');
-        this.stage(id, 'replace', r);
+        this.stage(id, 'replace', r, hash);
         return { id, state: 'replace' };
       }
       if (previous.state === 'changed' || previous.state === 'stale' || previous.state === 'unchanged')
@@ -267,26 +268,26 @@ export class RecordSink {
         target: r.target,
         heldAsOf: new Date(held!.observedMs).toISOString(),
       });
-      this.stagedLines.push(this.stagingLine(id, state, r));
+      this.stagedLines.push(this.stagingLine(id, state, r, hash));
     } else if (state === 'new') {
       if (r.uncertain) this.reviewRows.add(r.rowNumber);
       if (r.entityId !== null) this.touched.byNewRecord(r.entityKind, r.entityId, this.flushes);
-      this.newLines.push(this.newLine(id, r));
+      this.newLines.push(this.newLine(id, r, hash));
     } else if (state === 'changed') {
       if (held!.entity !== null) this.touched.byMergedRecord(r.entityKind, held!.entity);
-      this.stage(id, state, r);
+      this.stage(id, state, r, hash);
     } else if (r.lacksIdentifier) {
       this.seen += 1;
-      this.stagedLines.push(this.stagingLine(id, 'seen', r));
+      this.stagedLines.push(this.stagingLine(id, 'seen', r, hash));
     }
     return { id, state };
   }
 
   /** A changed or replacing version: staged for the UPDATE, its entity touched. */
-  private stage(id: number, state: State, r: StagedRecord): void {
+  private stage(id: number, state: State, r: StagedRecord, hash: number): void {
     if (r.uncertain) this.reviewRows.add(r.rowNumber);
     if (r.entityId !== null) this.touched.byMergedRecord(r.entityKind, r.entityId);
-    this.stagedLines.push(this.stagingLine(id, state, r));
+    this.stagedLines.push(this.stagingLine(id, state, r, hash));
   }
 
   private markRow(row: number, change: 'inserted' | 'updated' | undefined): void {
@@ -304,31 +305,27 @@ export class RecordSink {
     return this.touched.takeReady(atLeast);
   }
 
-  private newLine(id: number, r: StagedRecord): string {
+  private newLine(id: number, r: StagedRecord, hash: number): string {
     const { districtId, source, feedId } = this.run;
-    return `${districtId}\t${id}\t${copyText(source)}\t${copyText(r.target)}\t${copyText(r.recordKey)}\t${r.entityKind}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${feedId}\t${r.rowNumber}\t${r.observedAt}\t${feedId}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
+    return `${districtId}\t${id}\t${copyText(source)}\t${copyText(r.target)}\t${copyText(r.recordKey)}\t${r.entityKind}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${feedId}\t${r.rowNumber}\t${r.observedAt}\t${feedId}\t${hash}\n`;
   }
 
-  private stagingLine(id: number, state: State | 'seen', r: StagedRecord): string {
-    return `${id}\t${state}\t${r.rowNumber}\t${copyText(r.target)}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${r.observedAt}\t${contentHash(r.fields, r.unmatchedTexts)}\n`;
+  private stagingLine(id: number, state: State | 'seen', r: StagedRecord, hash: number): string {
+    return `${id}\t${state}\t${r.rowNumber}\t${copyText(r.target)}\t${copyText(r.entityId)}\t${r.status}\t${linkCell(r.link)}\t${copyText(r.fields)}\t${copyText(r.texts)}\t${r.observedAt}\t${hash}\n`;
   }
 
   /** Writes what was added so far: new records into source_records, the others into staging. */
   async flush(): Promise<void> {
     // Taken now: rows added while the COPY runs go to the next flush.
-    const newLines = this.newLines;
-    const stagedLines = this.stagedLines;
     const flush = this.flushes++;
-    this.newLines = [];
-    this.stagedLines = [];
     await Promise.all([
-      newLines.length > 0 &&
-        this.db.copyFrom(`COPY source_records (${NEW_COLUMNS}) FROM STDIN`, newLines.join('')),
-      stagedLines.length > 0 &&
+      this.newLines.lines > 0 &&
+        this.db.copyFrom(`COPY source_records (${NEW_COLUMNS}) FROM STDIN`, this.newLines.take()),
+      this.stagedLines.lines > 0 &&
         this.db.copyFrom(
           `COPY feed_staging (record_id, state, row_number, target, entity_id, link_status, link, fields, texts, observed_at, content_hash)
            FROM STDIN`,
-          stagedLines.join(''),
+          this.stagedLines.take(),
         ),
     ]);
     this.touched.flushWritten(flush);

@@ -12,6 +12,7 @@
 // rewrites only rows that changed, with the batch's deletions and conflicts. Created entities of one
 // record have their rows built by the server as their batch is read (readStatement).
 import { analyzeIfGrown } from '../../db/analyze.ts';
+import { CopyLines } from '../../db/copy-lines.ts';
 import { copyText, type Db } from '../../db/db.ts';
 import { InFlight, sentAhead, yieldToIo } from '../../db/pipeline.ts';
 import { ATTRIBUTE_PREFIX, ENTITIES, type EntityDef, type EntityKind, type FieldDef } from './model.ts';
@@ -42,7 +43,6 @@ export const emptyResolveCounts = (): ResolveCounts => ({
 });
 
 interface RecordRow {
-  entity_id: string;
   id: string;
   source: string;
   target: string;
@@ -173,6 +173,7 @@ export class Resolution {
   private async run(): Promise<void> {
     const { db, districtId, counts } = this;
     const writes = new InFlight();
+    const rows = new CopyLines();
     const readNext = () => {
       const batch = this.queue.shift();
       return batch && { batch, read: sentAhead(readBatch(db, districtId, batch)) };
@@ -182,32 +183,37 @@ export class Resolution {
       while (next) {
         const { batch, read } = next;
         const { def, writer } = batch;
-        const { records, grids, sole } = await read;
+        const { entities, grids, sole } = await read;
         next = readNext();
-        const resolved = await resolveBatch(def, records, this.priorityOf);
-        const rows = resolved.map((e) => writer.line(districtId, e, grids)).join('');
+        // Each entity's line is written as it is resolved: nothing of it outlives the next one.
+        const { resolved, disputes } = await resolveBatch(def, entities, this.priorityOf, (e) =>
+          rows.push(writer.line(districtId, e, grids)),
+        );
         // One batch written at a time: at most one batch of rows waits unsent.
         await writes.settle();
         if (batch.created) {
           // One source made them all in this run: no registry row, no conflicts yet. Those of one
           // record the read inserted; the others are copied in.
           this.inserted(def, sole);
-          if (resolved.length > 0)
-            writes.add(db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows));
-          this.inserted(def, resolved.length);
+          if (resolved.size > 0)
+            writes.add(
+              db.copyFrom(`COPY ${def.table} (${writer.columns.join(', ')}) FROM STDIN`, rows.take()),
+            );
+          this.inserted(def, resolved.size);
         } else {
           // Three statements a batch, not eight: node-postgres sends each once the one before is
           // answered, and PGlite passes each through its thread (scale 0.1 on PGlite: 33 → 30–32 s).
-          const present = new Set(resolved.map((e) => e.id));
-          const orphans = batch.ids.filter((id) => !present.has(id));
+          const orphans = batch.ids.filter((id) => !resolved.has(id));
           writes.add(db.exec(`TRUNCATE ${writer.temp}`));
-          writes.add(db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN`, rows));
+          writes.add(
+            db.copyFrom(`COPY ${writer.temp} (${writer.columns.join(', ')}) FROM STDIN`, rows.take()),
+          );
           writes.add(
             db.query<WriteCounts>(writer.write, [
               districtId,
               def.kind,
               orphans,
-              disputesJson(resolved),
+              JSON.stringify(disputes),
               batch.ids,
             ]),
             ([written]) => {
@@ -247,33 +253,53 @@ interface Batch {
 }
 
 /**
- * A batch's current records and the grids of their addresses (readStatement); a batch of created
- * entities has those of one record inserted on the way (`sole`, how many).
+ * A batch's current records, one line per entity (readStatement), and the grids of their addresses;
+ * a batch of created entities has those of one record inserted on the way (`sole`, how many).
  */
 async function readBatch(
   db: Db,
   districtId: string,
   { def, writer, ids, created }: Batch,
-): Promise<{ records: RecordRow[]; grids: Map<string, string>; sole: number }> {
-  const [row] = await db.query<{ records: string; grids: string; sole: number }>(
+): Promise<{ entities: string; grids: Map<string, string>; sole: number }> {
+  const [row] = await db.query<{ entities: string; grids: string; sole: number }>(
     created ? writer.readCreated : writer.read,
     [districtId, def.kind, ids, writer.addressFields],
   );
-  const records: [string, string, string, string, string, Record<string, unknown>][] = JSON.parse(
-    row!.records,
-  );
   return {
-    records: records.map(([entity_id, id, source, target, observed_at, fields]) => ({
-      entity_id,
-      id,
-      source,
-      target,
-      observed_at,
-      fields,
-    })),
+    entities: row!.entities,
     grids: new Map(JSON.parse(row!.grids) as [string, string][]),
     sole: row!.sole,
   };
+}
+
+/**
+ * Entities apart in the text readStatement gives: U+001E, which JSON text never holds unescaped. An
+ * entity's records are parsed when it is resolved, not the batch's all at once: parsed together,
+ * they lived through young-generation collections and were copied into the old generation.
+ */
+const ENTITY_SEP = '\u001e';
+
+/** Each entity of readStatement's text: its id and its records, parsed one entity at a time. */
+function* entitiesOf(text: string): Generator<{ id: string; records: RecordRow[] }> {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf(ENTITY_SEP, start);
+    if (end < 0) end = text.length;
+    const [id, records] = JSON.parse(text.slice(start, end)) as [
+      string,
+      [string, string, string, string, Record<string, unknown>][],
+    ];
+    yield {
+      id,
+      records: records.map(([recordId, source, target, observed_at, fields]) => ({
+        id: recordId,
+        source,
+        target,
+        observed_at,
+        fields,
+      })),
+    };
+    start = end + 1;
+  }
 }
 
 /**
@@ -299,8 +325,9 @@ function readStatement(def: EntityDef, columns: readonly string[], soleInsert: b
                         WHERE r.district_id = $1 AND r.entity_kind = $2 AND r.entity_id = b.id AND r.retired_by_feed IS NULL
                        OFFSET 0) r)`;
   const read = (from: string) => `
-     SELECT (SELECT coalesce(json_agg(json_build_array(entity_id::text, id::text, source, target, observed_at, fields)), '[]')
-               FROM ${from})::text AS records,
+     SELECT (SELECT coalesce(string_agg(e, chr(30)), '')
+               FROM (SELECT json_build_array(entity_id::text, json_agg(json_build_array(id::text, source, target, observed_at, fields)))::text e
+                       FROM ${from} GROUP BY entity_id) g) AS entities,
             (SELECT coalesce(json_agg(json_build_array(a.address_id, a.grid_id)), '[]')
                FROM (SELECT DISTINCT x.fields ->> f.name AS id FROM ${from} x, unnest($4::text[]) f(name)) u,
                     LATERAL (SELECT address_id, grid_id FROM addresses WHERE address_id = u.id OFFSET 0) a)::text AS grids`;
@@ -359,19 +386,6 @@ export function resolveEntities(
   return resolveTouched(db, districtId, touched, options);
 }
 
-/** The batch's disputed fields as JSON rows of `registry_conflicts` (claims without their comparison keys). */
-function disputesJson(resolved: readonly ResolvedEntity[]): string {
-  const rows = resolved.flatMap((e) =>
-    e.conflicts.map((c) => ({
-      entity_id: e.id,
-      field: c.field,
-      claims: c.claims.map(({ key: _key, ...claim }) => claim),
-      winner: c.claims[0]!.recordId,
-    })),
-  );
-  return JSON.stringify(rows);
-}
-
 /** The priority of each field of one source target (`of(field)`). */
 type PriorityOf = (source: string, target: string) => { of(field: string): number };
 
@@ -420,21 +434,28 @@ interface ResolvedEntity {
   id: string;
   values: Record<string, unknown>;
   fieldSources: Record<string, number | number[]>;
-  conflicts: { field: string; claims: Claim[] }[];
 }
 
-/** Winners, unions and conflicts of each entity of the batch, from its records. */
+/** A disputed field as a row of `registry_conflicts` (the claims without their comparison keys). */
+interface Dispute {
+  entity_id: string;
+  field: string;
+  claims: Omit<Claim, 'key'>[];
+  winner: number;
+}
+
+/**
+ * Winners, unions and conflicts of each entity of the batch (readStatement's text), each handed to
+ * `take` as it is resolved; returns the entities resolved and the batch's disputes.
+ */
 async function resolveBatch(
   def: EntityDef,
-  records: readonly RecordRow[],
+  entities: string,
   priorityOf: PriorityOf,
-): Promise<ResolvedEntity[]> {
-  const byEntity = new Map<string, RecordRow[]>();
-  for (const r of records) {
-    const list = byEntity.get(r.entity_id);
-    if (list) list.push(r);
-    else byEntity.set(r.entity_id, [r]);
-  }
+  take: (e: ResolvedEntity) => void,
+): Promise<{ resolved: Set<string>; disputes: Dispute[] }> {
+  const resolved = new Set<string>();
+  const disputes: Dispute[] = [];
   // Millions of records share a few dates and a few dozen source targets: convert each once.
   const isoOf = new Map<string, string>();
   const iso = (at: Date | string): string => {
@@ -446,11 +467,11 @@ async function resolveBatch(
     }
     return s;
   };
-  const out: ResolvedEntity[] = [];
-  for (const [id, recs] of byEntity) {
-    if (out.length % YIELD_EVERY === 0) await yieldToIo();
+  for (const { id, records: recs } of entitiesOf(entities)) {
+    if (resolved.size % YIELD_EVERY === 0) await yieldToIo();
+    resolved.add(id);
     if (recs.length === 1) {
-      out.push(soleRecord(def, id, recs[0]!));
+      take(soleRecord(def, id, recs[0]!));
       continue;
     }
     const claims = new Map<string, Claim[]>();
@@ -476,7 +497,6 @@ async function resolveBatch(
     }
     const values: Record<string, unknown> = {};
     const fieldSources: Record<string, number | number[]> = {};
-    const conflicts: ResolvedEntity['conflicts'] = [];
     for (const [field, list] of claims) {
       if (def.fields[field]?.union) {
         values[field] = sortedUnique(list.flatMap((c) => c.value as number[]));
@@ -498,16 +518,16 @@ async function resolveBatch(
       const perSource = new Map<string, Claim>();
       for (const c of list) if (!perSource.has(c.source)) perSource.set(c.source, c);
       if (perSource.size > 1 && new Set([...perSource.values()].map((c) => c.key)).size > 1)
-        conflicts.push({ field, claims: [...perSource.values()] });
+        disputes.push({
+          entity_id: id,
+          field,
+          claims: [...perSource.values()].map(({ key: _key, ...claim }) => claim),
+          winner: winner.recordId,
+        });
     }
-    out.push({
-      id,
-      values,
-      fieldSources,
-      conflicts,
-    });
+    take({ id, values, fieldSources });
   }
-  return out;
+  return { resolved, disputes };
 }
 
 /** Ids once each, in order: a union field's members, the records a union is credited to. */
@@ -532,7 +552,7 @@ function soleRecord(def: EntityDef, id: string, r: RecordRow): ResolvedEntity {
       fieldSources[field] = recordId;
     }
   }
-  return { id, values, fieldSources, conflicts: [] };
+  return { id, values, fieldSources };
 }
 
 interface RowWriter {
