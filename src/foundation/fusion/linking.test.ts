@@ -231,6 +231,31 @@ describe('evidence for linking only', () => {
   });
 });
 
+describe('remembering', () => {
+  it('adds a value that is part of one already known, or known under another field', () => {
+    const linker = new Linker({ buildingOf: (a) => BUILDINGS[a], takeId: () => 1 });
+    const index = linker.emptyIndex('person');
+    linker.remember('person', 7, { name: '陈一鸣', phone: '13800138000', residence_address_id: 'R1' });
+    // Each of these sits inside what is packed already, but is not one of its values.
+    linker.remember('person', 7, { name: '陈一', phone: '1380013800', residence_address_id: 'R' });
+    linker.remember('person', 7, { name: '13800138000', phone: '38000' });
+    // Said again: nothing new.
+    linker.remember('person', 7, { name: '陈一', phone: '13800138000', residence_address_id: 'R1' });
+    const [name, birth, sex, phone, room] = index.known
+      .get(7)!
+      .split('\u001f')
+      .map((f) => f.split('\u001e'));
+    expect({ name, birth, sex, phone, room }).toEqual({
+      name: ['陈一鸣', '陈一', '13800138000'],
+      birth: [''],
+      sex: [''],
+      phone: ['13800138000', '1380013800', '38000'],
+      room: ['R1', 'R'],
+    });
+    expect(index.nameCounts.get('陈一')).toBe(1);
+  });
+});
+
 describe('comparison levels', () => {
   it('calls one changed character of a same-length name similar', () => {
     expect(similarName('陈一鸣', '陈一明')).toBe(true);

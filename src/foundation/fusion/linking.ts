@@ -165,6 +165,41 @@ function unpack(fields: readonly string[], packed: string): string[][] {
 
 const pack = (lists: readonly string[][]): string => lists.map((l) => l.join(VALUE_SEP)).join(FIELD_SEP);
 
+/** A value an entity is compared on, and can be packed. */
+const rememberable = (value: Value | undefined): value is string =>
+  typeof value === 'string' && value !== '' && packable(value);
+
+/** Whether the packed lists hold every value of the record already, read in place. */
+function holdsAll(
+  packed: string,
+  fields: readonly string[],
+  values: Record<string, Value | undefined>,
+): boolean {
+  let start = 0;
+  for (const field of fields) {
+    let end = packed.indexOf(FIELD_SEP, start);
+    if (end < 0) end = packed.length;
+    const value = values[field];
+    if (rememberable(value) && !listHolds(packed, start, end, value)) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+/** Whether packed[start..end), values apart by VALUE_SEP, holds `value` as one of them. */
+function listHolds(packed: string, start: number, end: number, value: string): boolean {
+  for (
+    let at = packed.indexOf(value, start);
+    at >= 0 && at + value.length <= end;
+    at = packed.indexOf(value, at + 1)
+  ) {
+    const after = at + value.length;
+    if ((at === start || packed[at - 1] === VALUE_SEP) && (after === end || packed[after] === VALUE_SEP))
+      return true;
+  }
+  return false;
+}
+
 export interface KindIndex {
   exact: Map<string, number>;
   /** Probabilistic kinds only: the compared values, packed (see `pack`). */
@@ -433,16 +468,17 @@ export class Linker {
     if (!PROBABILISTIC_KINDS.has(kind)) return;
     const fields = comparedFields(kind);
     const packed = index.known.get(id);
-    const lists = packed === undefined ? fields.map(() => []) : unpack(fields, packed);
-    let changed = packed === undefined;
-    fields.forEach((field, i) => {
-      const value = values[field];
-      if (typeof value !== 'string' || value === '' || !packable(value) || lists[i]!.includes(value)) return;
-      lists[i]!.push(value);
-      changed = true;
-      if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
-    });
-    if (changed) index.known.set(id, pack(lists));
+    // Most records linked to an entity say again what it is known by: nothing to unpack.
+    if (packed === undefined || !holdsAll(packed, fields, values)) {
+      const lists = packed === undefined ? fields.map(() => []) : unpack(fields, packed);
+      fields.forEach((field, i) => {
+        const value = values[field];
+        if (!rememberable(value) || lists[i]!.includes(value)) return;
+        lists[i]!.push(value);
+        if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
+      });
+      index.known.set(id, pack(lists));
+    }
     const unkeyed = !index.keyed.has(id);
     for (const key of this.blockingKeys(kind, values)) {
       index.blocks.add(key, id);

@@ -145,6 +145,11 @@ export class RecordSink {
   private readonly listed = new Set<string>();
   /** Unchanged records staged to follow this delivery (they lack their identifier). */
   private seen = 0;
+  /**
+   * The key priorEntity last looked up and its slot: the record linked with it is added next, and
+   * finds its slot without a second lookup in a table of millions.
+   */
+  private lookedUp: { target: string; key: string; slot: number | undefined } | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -204,6 +209,7 @@ export class RecordSink {
   /** The entity an earlier delivery linked this record to, so a re-delivery keeps the link. */
   priorEntity(target: string, key: string): number | undefined {
     const slot = this.entries.slotOf(target, key);
+    this.lookedUp = { target, key, slot };
     return slot === undefined ? undefined : this.entries.heldEntityOf(slot);
   }
 
@@ -220,8 +226,13 @@ export class RecordSink {
     const hash = contentHash(r.fields, r.unmatchedTexts);
     const observedMs = Date.parse(r.observedAt);
     const entries = this.entries;
-    const slot =
-      entries.slotOf(r.target, r.recordKey) ?? entries.add(r.target, r.recordKey, this.takeRecordId());
+    const looked = this.lookedUp;
+    this.lookedUp = null;
+    const known =
+      looked && looked.target === r.target && looked.key === r.recordKey
+        ? looked.slot
+        : entries.slotOf(r.target, r.recordKey);
+    const slot = known ?? entries.add(r.target, r.recordKey, this.takeRecordId());
     const id = entries.idOf(slot);
     const previous = entries.run(slot);
     if (previous) {
