@@ -12,8 +12,7 @@ export class CopyLines {
   /** Made at the first line: most COPYs of a feed's staging never get one. */
   private buffer: Buffer | null = null;
   private used = 0;
-  /** Lines pushed since the last take. */
-  lines = 0;
+  private count = 0;
 
   constructor(private capacity = FIRST_BYTES) {}
 
@@ -23,7 +22,12 @@ export class CopyLines {
     const most = line.length * 3;
     if (this.buffer === null || this.used + most > this.buffer.length) this.grow(this.used + most);
     this.used += this.buffer!.write(line, this.used);
-    this.lines += 1;
+    this.count += 1;
+  }
+
+  /** Lines pushed since the last take. */
+  get lines(): number {
+    return this.count;
   }
 
   /**
@@ -35,7 +39,7 @@ export class CopyLines {
     this.capacity = Math.max(this.capacity, this.used);
     this.buffer = null;
     this.used = 0;
-    this.lines = 0;
+    this.count = 0;
     return taken;
   }
 

@@ -46,7 +46,8 @@ interface RecordRow {
   id: string;
   source: string;
   target: string;
-  observed_at: Date | string;
+  /** As PostgreSQL writes a timestamptz in JSON. */
+  observed_at: string;
   fields: Record<string, unknown>;
 }
 
@@ -463,8 +464,7 @@ async function resolveBatch(
   const disputes: Dispute[] = [];
   // Millions of records share a few dates and a few dozen source targets: convert each once.
   const isoOf = new Map<string, string>();
-  const iso = (at: Date | string): string => {
-    if (at instanceof Date) return at.toISOString();
+  const iso = (at: string): string => {
     let s = isoOf.get(at);
     if (s === undefined) {
       s = new Date(at).toISOString();
