@@ -62,8 +62,12 @@ describe(`database on ${testEngine}`, () => {
 
   it('runs a bulk transaction: statements sent at once run in order, and it commits', async () => {
     await db.exec('CREATE TABLE bulk_probe (id int PRIMARY KEY, note text)');
+    const workMem = async (on: Db) => (await on.query<{ work_mem: string }>('SHOW work_mem'))[0]!.work_mem;
+    const outside = await workMem(db);
     const counts = await db.bulkTransaction(async (tx) => {
       expect(tx.inTransaction).toBe(true);
+      // Batches sort in memory, for this transaction only.
+      expect(await workMem(tx)).toBe('64MB');
       // Sent without waiting for each: the COPY lands before the update, the update before the count.
       const copied = tx.copyFrom('COPY bulk_probe (id, note) FROM STDIN', '1\tone\n2\ttwo\n');
       const updated = tx.query("UPDATE bulk_probe SET note = note || '!' WHERE id = $1 RETURNING id", [2]);
@@ -77,6 +81,7 @@ describe(`database on ${testEngine}`, () => {
       return Promise.all([copied, updated, counted, nested]);
     });
     expect(counts).toEqual([2, [{ id: 2 }], [{ n: 2 }], [{ note: 'two!' }]]);
+    expect(await workMem(db)).toBe(outside);
     expect(await db.query('SELECT id, note FROM bulk_probe ORDER BY id')).toEqual([
       { id: 1, note: 'one' },
       { id: 2, note: 'two!' },
