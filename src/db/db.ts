@@ -131,7 +131,7 @@ const PGLITE_SETTINGS = [
 ];
 
 /**
- * A bulk transaction sorts and hashes batches of thousands of rows (resolution's read of an entity's
+ * A bulk transaction sorts and hashes batches of thousands of rows (resolution's read of a batch's
  * records, its upserts): in memory up to 64 MB, as on a PGlite folder, not in temp files. On
  * PostgreSQL's default of 4 MB a scale-1 demo ingest wrote 6.9 GB of them (1,437 files); with this,
  * the social-insurance and birth files at scale 1 took 180–192 s, not 199–205, the server's CPU
