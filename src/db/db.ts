@@ -4,10 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
+import { heapGrowthFor } from './heap-growth.ts';
 import { migrate } from './migrate.ts';
 import { inTurn } from './pipeline.ts';
 
@@ -81,19 +81,6 @@ export async function openDb(options: OpenOptions = {}): Promise<Db> {
     : await openPglite(options.dataDir, options.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES);
   if (options.migrate !== false) await migrate(db);
   return db;
-}
-
-/**
- * How far V8 lets the old generation grow past what survived a collection. With PGlite on disk the
- * database's memory is the process's too: 30 %, not V8's own up to 4× — the scale-1 feed ingest
- * peaked at 4.2 GB, not 5.2, for 7.6 % more time. With a PostgreSQL server the memory is there and
- * our JavaScript is what limits the ingest: V8's own growth (scale 0.1: 55 s, not 67 s, of which
- * garbage collection 6 s, not 14). Set when a database is opened (V8 reads the flag at each
- * collection); in-memory databases (tests) leave it alone. One process serves one database.
- */
-function heapGrowthFor(engine: 'postgres' | 'pglite', dataDir: string | undefined): void {
-  if (engine === 'pglite' && (dataDir === undefined || dataDir.startsWith('memory://'))) return;
-  setFlagsFromString(`--heap-growing-percent=${engine === 'pglite' ? 30 : 0}`);
 }
 
 function poolSizeFromEnv(): number {

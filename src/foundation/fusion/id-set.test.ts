@@ -11,6 +11,14 @@ describe('IdSet', () => {
       expect(set.has(id)).toBe(false);
   });
 
+  it('forgets an id deleted, and only that one', () => {
+    const set = new IdSet();
+    for (const id of [8, 9, 40_000_000]) set.add(id);
+    set.delete(9);
+    set.delete(50_000_000);
+    expect([8, 9, 40_000_000].map((id) => set.has(id))).toEqual([true, false, true]);
+  });
+
   it('refuses what is not an entity id', () => {
     const set = new IdSet();
     for (const bad of [-1, 1.5, 2 ** 32, Number.NaN]) expect(() => set.add(bad)).toThrow(/whole numbers/);

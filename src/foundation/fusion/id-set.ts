@@ -20,4 +20,9 @@ export class IdSet {
     this.bits = grownTo(this.bits, byte + 1);
     this.bits[byte]! |= 1 << (id & 7);
   }
+
+  delete(id: number): void {
+    const byte = id >>> 3;
+    if (byte < this.bits.length) this.bits[byte]! &= ~(1 << (id & 7));
+  }
 }

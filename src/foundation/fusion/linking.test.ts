@@ -256,6 +256,41 @@ describe('remembering', () => {
   });
 });
 
+describe('blocking', () => {
+  const members = (index: ReturnType<Linker['emptyIndex']>, key: string) => {
+    const block = index.blocks.get(key);
+    return typeof block === 'number' ? [block] : [...(block ?? [])];
+  };
+
+  it('adds an entity to a block once, however often a record says again what it is known by', () => {
+    const linker = new Linker({ buildingOf: (a) => BUILDINGS[a], takeId: () => 1 });
+    const index = linker.emptyIndex('person');
+    const wei = { name: '张伟', birth_date: '1980-01-02', residence_address_id: 'R1' };
+    linker.remember('person', 1, wei);
+    linker.remember('person', 2, { name: '张伟', birth_date: '1980-01-02' });
+    linker.remember('person', 1, wei);
+    linker.remember('person', 1, { name: '张伟' });
+    expect(members(index, 'n:张伟')).toEqual([1, 2]);
+    expect(members(index, 'b:1980-01-02|张')).toEqual([1, 2]);
+  });
+
+  it('still adds the keys of values known but never given together', () => {
+    const linker = new Linker({ buildingOf: (a) => BUILDINGS[a], takeId: () => 1 });
+    const index = linker.emptyIndex('person');
+    // The name from one record, the room from another: no key of both yet.
+    linker.remember('person', 1, { name: '张伟', birth_date: '1980-01-02' });
+    linker.remember('person', 1, { birth_date: '1980-01-02', residence_address_id: 'R1' });
+    linker.remember('person', 2, { name: '张伟', residence_address_id: 'R2' });
+    expect(members(index, 'a:B1|张')).toEqual([2]);
+    linker.remember('person', 1, { name: '张伟', birth_date: '1980-01-02', residence_address_id: 'R1' });
+    expect(members(index, 'a:B1|张')).toEqual([2, 1]);
+    // Said again after another entity joined the block: not added twice.
+    linker.remember('person', 2, { name: '张伟', residence_address_id: 'R2' });
+    linker.remember('person', 1, { name: '张伟', birth_date: '1980-01-02', residence_address_id: 'R1' });
+    expect(members(index, 'a:B1|张')).toEqual([2, 1]);
+  });
+});
+
 describe('comparison levels', () => {
   it('calls one changed character of a same-length name similar', () => {
     expect(similarName('陈一鸣', '陈一明')).toBe(true);

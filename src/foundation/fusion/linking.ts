@@ -186,6 +186,26 @@ function holdsAll(
   return true;
 }
 
+/**
+ * Whether the record gives every value the entity is known by, one per field: the keys just added
+ * for it are all its blocking keys, and a later record holding only those values adds none.
+ */
+function saysAllOf(
+  packed: string,
+  fields: readonly string[],
+  values: Record<string, Value | undefined>,
+): boolean {
+  if (packed.includes(VALUE_SEP)) return false;
+  let start = 0;
+  for (const field of fields) {
+    let end = packed.indexOf(FIELD_SEP, start);
+    if (end < 0) end = packed.length;
+    if (end > start && !rememberable(values[field])) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 /** Whether packed[start..end), values apart by VALUE_SEP, holds `value` as one of them. */
 function listHolds(packed: string, start: number, end: number, value: string): boolean {
   for (
@@ -209,6 +229,11 @@ export interface KindIndex {
   unkeyedBlocks: BlockIndex;
   /** The entities that have an exact key: a record with another key is never one of them. */
   keyed: IdSet;
+  /**
+   * Probabilistic kinds only: the entities known by one value per field whose blocks hold every key
+   * of them (a record gave them all at once). A record saying nothing new about one adds no key.
+   */
+  blocked: IdSet;
   nameCounts: Map<string, number>;
   /** Other fields that find an entity exactly (a school code), as mappings ask (link_on). */
   secondary: Map<string, Map<string, number>>;
@@ -299,6 +324,7 @@ export class Linker {
       blocks: new BlockIndex(MAX_BLOCK),
       unkeyedBlocks: new BlockIndex(MAX_BLOCK),
       keyed: new IdSet(),
+      blocked: new IdSet(),
       nameCounts: new Map(),
       secondary: new Map(secondary.map((field) => [field, new Map()])),
     };
@@ -467,9 +493,12 @@ export class Linker {
     }
     if (!PROBABILISTIC_KINDS.has(kind)) return;
     const fields = comparedFields(kind);
-    const packed = index.known.get(id);
-    // Most records linked to an entity say again what it is known by: nothing to unpack.
-    if (packed === undefined || !holdsAll(packed, fields, values)) {
+    let packed = index.known.get(id);
+    // Most records linked to an entity say again what it is known by: nothing to unpack, and once
+    // its blocks hold every key of what it is known by, nothing to add to them either.
+    if (packed !== undefined && holdsAll(packed, fields, values)) {
+      if (index.blocked.has(id)) return;
+    } else {
       const lists = packed === undefined ? fields.map(() => []) : unpack(fields, packed);
       fields.forEach((field, i) => {
         const value = values[field];
@@ -477,13 +506,16 @@ export class Linker {
         lists[i]!.push(value);
         if (field === 'name') index.nameCounts.set(value, (index.nameCounts.get(value) ?? 0) + 1);
       });
-      index.known.set(id, pack(lists));
+      packed = pack(lists);
+      index.known.set(id, packed);
+      index.blocked.delete(id);
     }
     const unkeyed = !index.keyed.has(id);
     for (const key of this.blockingKeys(kind, values)) {
       index.blocks.add(key, id);
       if (unkeyed) index.unkeyedBlocks.add(key, id);
     }
+    if (saysAllOf(packed, fields, values)) index.blocked.add(id);
   }
 
   private blockingKeys(kind: EntityKind, values: Record<string, Value | undefined>): string[] {
