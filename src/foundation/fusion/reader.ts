@@ -39,12 +39,16 @@ export async function inspectFeedFile(
   const hash = createHash('sha256');
   const head: Buffer[] = [];
   let headBytes = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    if (headBytes < SNIFF_BYTES) {
-      head.push(chunk);
-      headBytes += chunk.length;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      if (headBytes < SNIFF_BYTES) {
+        head.push(chunk);
+        headBytes += chunk.length;
+      }
     }
+  } catch (error) {
+    throw invalidInput(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   const sample = Buffer.concat(head).subarray(0, SNIFF_BYTES);
   if (sample.includes(0)) throw invalidInput(`${name} is not a text file (it contains NUL bytes)`);
@@ -112,7 +116,10 @@ export async function openFeedRows(
   file: FeedFile,
   options: { delimiter: string; skipLines: number },
 ): Promise<FeedReader> {
-  const source = createReadStream(file.path).pipe(decoder(file));
+  const bytes = createReadStream(file.path);
+  const source = bytes.pipe(decoder(file));
+  // pipe() does not pass on the file's own errors: the rows would end there without a word.
+  bytes.on('error', (error) => source.destroy(error));
   const records = csvRecordsOf(source as AsyncIterable<string>, {
     delimiter: options.delimiter,
     skipLines: options.skipLines,
@@ -123,6 +130,9 @@ export async function openFeedRows(
       throw invalidInput(`${file.name} is not a readable CSV file`, [
         { file: file.name, ...(row > 0 && { row }), reason: error.message },
       ]);
+    // The file system's own (a file gone, a folder, a disk error), not one of ours.
+    if (error instanceof Error && 'syscall' in error)
+      throw invalidInput(`${file.name}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
     throw error;
   };
   let first: IteratorResult<string[]>;
@@ -148,6 +158,7 @@ export async function openFeedRows(
     } catch (error) {
       fail(error, rowNumber + 1);
     } finally {
+      bytes.destroy();
       source.destroy();
     }
   }
