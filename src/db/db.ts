@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFromStream } from 'pg-copy-streams';
+import { wholeNumberFromEnv } from '../lib/env.ts';
 import { heapGrowthFor } from './heap-growth.ts';
 import { migrate } from './migrate.ts';
 import { inTurn } from './pipeline.ts';
@@ -77,19 +78,13 @@ const DEFAULT_POOL_SIZE = 20;
 export async function openDb(options: OpenOptions = {}): Promise<Db> {
   heapGrowthFor(options.databaseUrl ? 'postgres' : 'pglite', options.dataDir);
   const db = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? poolSizeFromEnv())
+    ? openPostgres(
+        options.databaseUrl,
+        options.poolSize ?? wholeNumberFromEnv('DATABASE_POOL_SIZE', DEFAULT_POOL_SIZE, 1),
+      )
     : await openPglite(options.dataDir, options.walCheckpointBytes ?? WAL_CHECKPOINT_BYTES);
   if (options.migrate !== false) await migrate(db);
   return db;
-}
-
-function poolSizeFromEnv(): number {
-  const raw = process.env.DATABASE_POOL_SIZE;
-  if (!raw) return DEFAULT_POOL_SIZE;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1)
-    throw new Error(`DATABASE_POOL_SIZE must be a positive whole number, got "${raw}"`);
-  return n;
 }
 
 /** Where the embedded database lives inside a citybrain data folder. */

@@ -2,6 +2,7 @@
 // database's engine decides where the process's memory goes; one process serves one database.
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
+import { wholeNumberFromEnv } from '../lib/env.ts';
 
 /**
  * PGlite on disk: the database's memory is the process's too, so 30 %, not V8's own up to 4× — the
@@ -48,7 +49,7 @@ export function heapGrowthFor(engine: 'postgres' | 'pglite', dataDir: string | u
     return;
   }
   if (observer) return;
-  const budget = heapBudgetFromEnv();
+  const budget = wholeNumberFromEnv('CITYBRAIN_HEAP_BUDGET_MB', DEFAULT_BUDGET_MB, 64) * 2 ** 20;
   const adjust = () =>
     setFlagsFromString(`--heap-growing-percent=${growthPercentFor(process.memoryUsage().heapUsed, budget)}`);
   adjust();
@@ -56,15 +57,4 @@ export function heapGrowthFor(engine: 'postgres' | 'pglite', dataDir: string | u
     if (list.getEntries().some(isMajorCollection)) adjust();
   });
   observer.observe({ entryTypes: ['gc'] });
-}
-
-function heapBudgetFromEnv(): number {
-  const raw = process.env.CITYBRAIN_HEAP_BUDGET_MB;
-  if (!raw) return DEFAULT_BUDGET_MB * 2 ** 20;
-  const mb = Number(raw);
-  if (!Number.isInteger(mb) || mb < 64)
-    throw new Error(
-      `CITYBRAIN_HEAP_BUDGET_MB must be a whole number of megabytes, at least 64, got "${raw}"`,
-    );
-  return mb * 2 ** 20;
 }

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { CsvSyntaxError, csvRecordsOf } from '../../lib/csv.ts';
 import { invalidInput } from '../../lib/errors.ts';
 import type { TextEncoding } from '../../lib/text.ts';
@@ -28,18 +28,11 @@ export async function inspectFeedFile(
   name = path,
 ): Promise<FeedFile> {
   let bytes: number;
-  try {
-    bytes = (await stat(path)).size;
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw invalidInput(
-      code === 'ENOENT' ? `${name}: no such file` : `${name}: cannot be read (${code ?? error})`,
-    );
-  }
   const hash = createHash('sha256');
   const head: Buffer[] = [];
   let headBytes = 0;
   try {
+    bytes = (await stat(path)).size;
     for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       if (headBytes < SNIFF_BYTES) {
@@ -48,7 +41,7 @@ export async function inspectFeedFile(
       }
     }
   } catch (error) {
-    throw invalidInput(`${name}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+    throw unreadable(name, error);
   }
   const sample = Buffer.concat(head).subarray(0, SNIFF_BYTES);
   if (sample.includes(0)) throw invalidInput(`${name} is not a text file (it contains NUL bytes)`);
@@ -59,6 +52,14 @@ export async function inspectFeedFile(
     bytes,
     encoding: declared === 'auto' ? sniffEncoding(sample) : declared,
   };
+}
+
+/** A file the file system would not give us (gone, a folder, a disk error), as an error naming it. */
+function unreadable(name: string, error: unknown) {
+  const code = (error as NodeJS.ErrnoException).code;
+  return invalidInput(
+    code === 'ENOENT' ? `${name}: no such file` : `${name}: cannot be read (${code ?? error})`,
+  );
 }
 
 function sniffEncoding(sample: Uint8Array): TextEncoding {
@@ -116,10 +117,9 @@ export async function openFeedRows(
   file: FeedFile,
   options: { delimiter: string; skipLines: number },
 ): Promise<FeedReader> {
-  const bytes = createReadStream(file.path);
-  const source = bytes.pipe(decoder(file));
-  // pipe() does not pass on the file's own errors: the rows would end there without a word.
-  bytes.on('error', (error) => source.destroy(error));
+  // pipeline(), not pipe(): a read error reaches the rows (pipe() left them waiting for ever), and
+  // destroying the decoder closes the file.
+  const source = pipeline(createReadStream(file.path), decoder(file), () => {});
   const records = csvRecordsOf(source as AsyncIterable<string>, {
     delimiter: options.delimiter,
     skipLines: options.skipLines,
@@ -130,9 +130,8 @@ export async function openFeedRows(
       throw invalidInput(`${file.name} is not a readable CSV file`, [
         { file: file.name, ...(row > 0 && { row }), reason: error.message },
       ]);
-    // The file system's own (a file gone, a folder, a disk error), not one of ours.
-    if (error instanceof Error && 'syscall' in error)
-      throw invalidInput(`${file.name}: cannot be read (${(error as NodeJS.ErrnoException).code})`);
+    // The file system's own, not one of ours.
+    if (error instanceof Error && 'syscall' in error) throw unreadable(file.name, error);
     throw error;
   };
   let first: IteratorResult<string[]>;
@@ -158,7 +157,6 @@ export async function openFeedRows(
     } catch (error) {
       fail(error, rowNumber + 1);
     } finally {
-      bytes.destroy();
       source.destroy();
     }
   }
